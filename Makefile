@@ -1,0 +1,37 @@
+# The two commands a new user runs: `make lab` and `make test`. Both create .venv when it is missing
+# or older than pyproject.toml, so a fresh clone needs nothing but Python 3.10+.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+FIRST  := notebooks/01_convolution_vs_cross_correlation.ipynb
+# Tests must not inherit a plotting backend or a colourful IPython profile from the user's shell.
+TESTENV := env -u MPLBACKEND IPYTHONDIR=$(CURDIR)/.ipython PYTHONHASHSEED=0
+
+.PHONY: setup lab test test-lib exercises execute grade bench clean-venv help
+
+help:
+	@echo "make lab        open JupyterLab on the curriculum (sets up .venv first if needed)"
+	@echo "make test       run the whole suite: library, every notebook under nbval, the exercise pipeline"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make execute    re-run every notebook in place so the stored outputs are fresh"
+	@echo "make grade SUBMISSIONS=path/or/glob   grade a class's submissions into grades.csv"
+	@echo "make bench      time the convolution core against numpy matmul (and torch if installed)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "convzoo needs Python 3.10 or newer; found " + sys.version.split()[0] + ". Run: make PYTHON=python3.11 ...")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+setup: $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(if $(wildcard $(FIRST)),$(FIRST),notebooks)
+
+test: $(STAMP)
+	$(TESTENV) $(BIN)/python -m pytest -q -n 2 --dist loadscope tests lib/convzoo
+
+clean-venv:
+	rm -rf $(VENV)

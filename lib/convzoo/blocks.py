@@ -1,0 +1,2 @@
+"""blocks (being written)."""
+__all__: list[str] = []

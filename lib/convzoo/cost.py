@@ -1,0 +1,2 @@
+"""cost (being written)."""
+__all__: list[str] = []

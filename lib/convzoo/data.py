@@ -1,0 +1,2 @@
+"""data (being written)."""
+__all__: list[str] = []

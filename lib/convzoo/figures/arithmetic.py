@@ -1,0 +1,2 @@
+"""Figures for arithmetic (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for common (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for conv3d (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for correlation (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for dilated (being written)."""
+__all__: list[str] = []

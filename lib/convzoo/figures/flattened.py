@@ -1,0 +1,2 @@
+"""Figures for flattened (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for grouped (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for multichannel (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for pointwise (being written)."""
+__all__: list[str] = []

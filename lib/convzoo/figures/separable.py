@@ -1,0 +1,2 @@
+"""Figures for separable (being written)."""
+__all__: list[str] = []

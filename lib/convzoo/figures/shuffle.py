@@ -1,0 +1,2 @@
+"""Figures for shuffle (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Figures for shufflenet (being written)."""
+__all__: list[str] = []

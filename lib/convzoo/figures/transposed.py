@@ -1,0 +1,2 @@
+"""Figures for transposed (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""grouped (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""pool (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""separable (being written)."""
+__all__: list[str] = []

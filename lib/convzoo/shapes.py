@@ -1,0 +1,2 @@
+"""shapes (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""signal (being written)."""
+__all__: list[str] = []

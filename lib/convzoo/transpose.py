@@ -1,0 +1,2 @@
+"""transpose (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""upsample (being written)."""
+__all__: list[str] = []

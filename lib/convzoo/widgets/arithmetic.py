@@ -1,0 +1,2 @@
+"""Explorer for arithmetic (being written)."""
+__all__: list[str] = []

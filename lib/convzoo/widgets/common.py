@@ -1,0 +1,2 @@
+"""Explorer for common (being written)."""
+__all__: list[str] = []

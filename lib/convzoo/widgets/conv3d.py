@@ -1,0 +1,2 @@
+"""Explorer for conv3d (being written)."""
+__all__: list[str] = []

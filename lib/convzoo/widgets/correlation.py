@@ -1,0 +1,2 @@
+"""Explorer for correlation (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Explorer for dilated (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Explorer for flattened (being written)."""
+__all__: list[str] = []

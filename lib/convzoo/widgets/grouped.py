@@ -1,0 +1,2 @@
+"""Explorer for grouped (being written)."""
+__all__: list[str] = []

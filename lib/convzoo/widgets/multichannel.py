@@ -1,0 +1,2 @@
+"""Explorer for multichannel (being written)."""
+__all__: list[str] = []

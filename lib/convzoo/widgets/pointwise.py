@@ -1,0 +1,2 @@
+"""Explorer for pointwise (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Explorer for separable (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Explorer for shuffle (being written)."""
+__all__: list[str] = []

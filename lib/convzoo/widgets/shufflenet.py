@@ -1,0 +1,2 @@
+"""Explorer for shufflenet (being written)."""
+__all__: list[str] = []

@@ -1,0 +1,2 @@
+"""Explorer for transposed (being written)."""
+__all__: list[str] = []
