@@ -1,2 +1,207 @@
-"""transpose (being written)."""
-__all__: list[str] = []
+"""Transposed convolution and the explicit convolution matrix (chapter 6).
+
+A transposed convolution is the core op run on the input spread apart by ``stride`` (``stride - 1`` zeros
+between pixels), padded by ``d(k - 1) - p`` on each side (plus ``output_padding`` after), with each kernel
+flipped and the in/out channel axes of the weight swapped. It is the *adjoint* (matrix transpose) of the
+convolution with the same arguments, not its inverse.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ._args import as_array, fmt_shape, ntuple, padding_pairs
+from .core import conv_general
+
+__all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_matrix"]
+
+
+def _conv_transpose_nd(nd, func, input, weight, bias, stride, padding, output_padding, groups, dilation):
+    x = as_array(input, "input", ndims=(nd + 1, nd + 2), func=func)
+    w = as_array(weight, "weight")
+    if w.ndim != nd + 2:
+        raise ValueError(f"Expected {nd + 2}D weight (in_channels, out_channels/groups, *kernel) to {func}, "
+                         f"but got weight of size {fmt_shape(w.shape)}")
+    stride = ntuple(stride, nd, "stride")
+    dilation = ntuple(dilation, nd, "dilation")
+    pad = tuple(p for p, _ in padding_pairs(padding, nd))
+    out_pad = ntuple(output_padding, nd, "output_padding", minimum=0)
+    for op, s, d in zip(out_pad, stride, dilation):
+        if op >= max(s, d):
+            raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
+                             f"output_padding={out_pad}, stride={stride}, dilation={dilation}")
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)) or groups < 1:
+        raise ValueError(f"groups must be a positive int, but got groups={groups!r}")
+    c_in = x.shape[-nd - 1]
+    if w.shape[0] % groups:
+        raise ValueError(f"in_channels must be divisible by groups, but got weight of size {fmt_shape(w.shape)} "
+                         f"({w.shape[0]} in_channels) with groups={groups}")
+    if c_in != w.shape[0]:
+        raise ValueError(f"Given transposed=1, weight of size {fmt_shape(w.shape)}, expected input "
+                         f"{fmt_shape(x.shape)} to have {w.shape[0]} channels, but got {c_in} channels instead")
+    kernel = w.shape[2:]
+    out = tuple((i - 1) * s - 2 * p + d * (k - 1) + op + 1
+                for i, s, p, d, k, op in zip(x.shape[-nd:], stride, pad, dilation, kernel, out_pad))
+    if any(o < 1 for o in out):
+        raise ValueError(f"Given input size {fmt_shape(x.shape)}, weight {fmt_shape(w.shape)}, stride {stride}, "
+                         f"padding {pad} and dilation {dilation}, the calculated output size {fmt_shape(out)} "
+                         f"is too small: every size must be at least 1")
+    # (C_in, C_out/g, *k) -> (C_out, C_in/g, *k): swap in/out inside each group, flip every kernel.
+    c_out_g = w.shape[1]
+    wt = w.reshape((groups, c_in // groups, c_out_g) + kernel).swapaxes(1, 2)
+    wt = wt.reshape((groups * c_out_g, c_in // groups) + kernel)[(Ellipsis,) + (slice(None, None, -1),) * nd]
+    pads = tuple((d * (k - 1) - p, d * (k - 1) - p + op) for d, k, p, op in zip(dilation, kernel, pad, out_pad))
+    return conv_general(x, wt, bias, 1, pads, dilation, groups, input_dilation=stride)
+
+
+def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """1-D transposed convolution, as ``torch.nn.functional.conv_transpose1d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, L)`` or ``(C_in, L)``.
+    weight : array_like
+        ``(C_in, C_out / groups, k)`` (note: in-channels first, as in torch).
+    bias : array_like, optional
+        ``(C_out,)``.
+    stride, padding, output_padding, groups, dilation
+        The arguments of the convolution this one transposes; ``output_padding`` (smaller than stride or
+        dilation) adds to one side of the output to pick among the input sizes that convolve to the same size.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Shape
+    -----
+    - Input: ``(N, C_in, L)``; Output: ``(N, C_out, L_out)``,
+      ``L_out = (L - 1) s - 2p + d(k - 1) + output_padding + 1``
+
+    Examples
+    --------
+    Each input value stamps a scaled copy of the kernel, ``stride`` apart; overlaps add up:
+
+    >>> conv_transpose1d([[1, 10]], [[[1, 1, 1]]], stride=2)
+    array([[ 1,  1, 11, 10, 10]])
+    """
+    return _conv_transpose_nd(1, "conv_transpose1d", input, weight, bias, stride, padding, output_padding,
+                              groups, dilation)
+
+
+def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """2-D transposed convolution ("deconvolution", learned upsampling), as ``torch.nn.functional.conv_transpose2d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, H, W)`` or ``(C_in, H, W)``.
+    weight : array_like
+        ``(C_in, C_out / groups, kh, kw)``.
+    bias, stride, padding, output_padding, groups, dilation
+        As :func:`conv_transpose1d`, per axis.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Shape
+    -----
+    - Input: ``(N, C_in, H, W)``; Output: ``(N, C_out, H_out, W_out)``,
+      ``H_out = (H - 1) s - 2p + d(kh - 1) + output_padding + 1``, same for W.
+
+    Examples
+    --------
+    A 2x2 input and a 3x3 kernel of ones with stride 2 give 5x5; the overlaps show as 2s and a 4:
+
+    >>> import numpy as np
+    >>> conv_transpose2d(np.ones((1, 1, 2, 2), dtype=int), np.ones((1, 1, 3, 3), dtype=int), stride=2)[0, 0]
+    array([[1, 1, 2, 1, 1],
+           [1, 1, 2, 1, 1],
+           [2, 2, 4, 2, 2],
+           [1, 1, 2, 1, 1],
+           [1, 1, 2, 1, 1]])
+    """
+    return _conv_transpose_nd(2, "conv_transpose2d", input, weight, bias, stride, padding, output_padding,
+                              groups, dilation)
+
+
+def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+    """3-D transposed convolution, as ``torch.nn.functional.conv_transpose3d``.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)``.
+    weight : array_like
+        ``(C_in, C_out / groups, kd, kh, kw)``.
+    bias, stride, padding, output_padding, groups, dilation
+        As :func:`conv_transpose1d`, per axis.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Shape
+    -----
+    - Input: ``(N, C_in, D, H, W)``; Output: ``(N, C_out, D_out, H_out, W_out)``, each axis as in 1-D.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> conv_transpose3d(np.ones((1, 2, 2, 2, 2)), np.ones((2, 3, 3, 3, 3)), stride=2).shape
+    (1, 3, 5, 5, 5)
+    """
+    return _conv_transpose_nd(3, "conv_transpose3d", input, weight, bias, stride, padding, output_padding,
+                              groups, dilation)
+
+
+def conv_matrix(kernel, input_shape, stride=1, padding=0, dilation=1):
+    """The matrix ``C`` of a single-channel 2-D convolution: ``C @ x.ravel() == conv2d(x, kernel).ravel()``.
+
+    Row ``r`` belongs to output pixel ``r`` (row-major) and holds the kernel's weights at the columns of the
+    input pixels that its window covers. ``C.T @ y.ravel()`` is the transposed convolution of ``y`` (with
+    the same stride, padding, dilation), which is why it is called *transposed*.
+
+    Parameters
+    ----------
+    kernel : array_like
+        ``(kh, kw)``.
+    input_shape : tuple of int
+        ``(H, W)``.
+    stride, padding, dilation : int or tuple
+        As :func:`convzoo.conv.conv2d` (symmetric padding).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``(H_out * W_out, H * W)``.
+
+    Shape
+    -----
+    - Kernel: ``(kh, kw)``; Output: ``(H_out * W_out, H * W)``
+
+    Examples
+    --------
+    The 3x3 kernel on a 4x4 input of the guide to convolution arithmetic gives a 4x16 matrix:
+
+    >>> C = conv_matrix([[1, 2, 3], [4, 5, 6], [7, 8, 9]], (4, 4))
+    >>> C.shape
+    (4, 16)
+    >>> C[0]
+    array([1, 2, 3, 0, 4, 5, 6, 0, 7, 8, 9, 0, 0, 0, 0, 0])
+    """
+    k = as_array(kernel, "kernel", ndims=(2,), func="conv_matrix")
+    h, w = ntuple(tuple(input_shape), 2, "input_shape")
+    s = ntuple(stride, 2, "stride")
+    d = ntuple(dilation, 2, "dilation")
+    p = tuple(a for a, _ in padding_pairs(padding, 2))
+    # conv2d does every size check and gives the output size
+    out_h, out_w = conv2d_shape = conv_general(np.zeros((1, 1, h, w)), k[None, None].astype(float),
+                                               stride=s, padding=p, dilation=d).shape[2:]
+    C = np.zeros((out_h * out_w, h * w), dtype=np.result_type(k.dtype, np.int64) if k.dtype.kind in "iu" else k.dtype)
+    for row, (i, j) in enumerate(np.ndindex(*conv2d_shape)):
+        for a, b in np.ndindex(*k.shape):
+            y, x = i * s[0] - p[0] + a * d[0], j * s[1] - p[1] + b * d[1]
+            if 0 <= y < h and 0 <= x < w:  # taps in the padding meet zeros: no column
+                C[row, y * w + x] = k[a, b]
+    return C

@@ -1,2 +1,175 @@
-"""Figures for common (being written)."""
-__all__: list[str] = []
+"""The shared visual language of every chapter's figures.
+
+One way to draw a grid of numbers (:func:`draw_grid`: every cell labelled with its value, padding dashed,
+the window outlined), one sequential and one diverging colour map that survive colour-blindness, and a
+figure factory at a modest dpi so stored notebooks stay small.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["SEQUENTIAL", "DIVERGING", "new_figure", "draw_grid", "outline", "symmetric_limits", "show_image"]
+
+SEQUENTIAL = "viridis"
+"""Colour map for values of one sign (images, counts): perceptually uniform, colour-blind safe."""
+DIVERGING = "PuOr_r"
+"""Colour map for signed values (kernels, filter responses), centred on zero; purple/orange stay
+distinguishable under the common colour-vision deficiencies, unlike red/green."""
+DPI = 72
+
+
+def new_figure(nrows=1, ncols=1, *, size=(6.0, 4.0), title=None, squeeze=True):
+    """A Figure with a grid of axes, constrained layout, modest dpi, and an optional suptitle.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, axes)
+        ``axes`` as ``plt.subplots`` returns them.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(title="demo")
+    >>> fig._suptitle.get_text()
+    'demo'
+    """
+    import matplotlib.pyplot as plt
+
+    # Made through pyplot (so Jupyter's inline backend is active and knows how to show a Figure) but closed
+    # at once: it is shown exactly once, where a cell returns or displays it, and never leaks.
+    fig = plt.figure(figsize=size, dpi=DPI, layout="constrained")
+    plt.close(fig)
+    axes = fig.subplots(nrows, ncols, squeeze=squeeze)
+    if title:
+        fig.suptitle(title)
+    return fig, axes
+
+
+def symmetric_limits(values) -> tuple[float, float]:
+    """``(-m, m)`` with ``m = max |values|`` (1 if all zero), so a diverging map puts 0 at its centre."""
+    m = float(np.max(np.abs(values))) if np.size(values) else 1.0
+    return (-m, m) if m > 0 else (-1.0, 1.0)
+
+
+def _text_colour(rgba) -> str:
+    r, g, b = rgba[:3]
+    return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def draw_grid(ax, values, *, title=None, cmap=None, fmt="{:g}", vmin=None, vmax=None, labels=True,
+              padding=None, highlight=None, annotate=True, xlabel="column", ylabel="row", fontsize=None,
+              colorbar=False):
+    """Draw a 2-D array as a grid of coloured cells, each labelled with its value.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    values : array_like
+        ``(rows, cols)``. NaN cells are left blank (white).
+    title : str, optional
+    cmap : str, optional
+        Defaults to :data:`DIVERGING` (centred on 0) when values have both signs, else :data:`SEQUENTIAL`.
+    fmt : str or callable
+        Format of each cell's label; a callable gets the value and returns the text.
+    padding : array_like of bool, optional
+        Cells that are padding: drawn with a dashed edge and a pale face (as in Dumoulin & Visin's figures).
+    highlight : tuple, optional
+        ``(row, col, height, width)`` of a window to outline (e.g. the kernel's current position).
+    annotate : bool
+        Write each cell's value (turn off for large grids).
+    labels : bool
+        Tick every row and column with its index.
+    colorbar : bool
+        Add a colour bar.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> im = draw_grid(ax, [[1, 2], [3, 4]], title="input")
+    >>> [t.get_text() for t in ax.texts]
+    ['1', '2', '3', '4']
+    """
+    v = np.asarray(values, dtype=float)
+    if v.ndim != 2:
+        raise ValueError(f"draw_grid needs a 2-D array, but got values of shape {v.shape}")
+    finite = v[np.isfinite(v)]
+    signed = finite.size and finite.min() < 0 < finite.max()
+    if cmap is None:
+        cmap = DIVERGING if signed else SEQUENTIAL
+    if vmin is None and vmax is None and cmap == DIVERGING:
+        vmin, vmax = symmetric_limits(finite)
+    im = ax.imshow(np.ma.masked_invalid(v), cmap=cmap, vmin=vmin, vmax=vmax)
+    rows, cols = v.shape
+    if annotate:
+        size = fontsize or (10 if max(rows, cols) <= 8 else 7)
+        for (i, j), val in np.ndenumerate(v):
+            if not np.isfinite(val):
+                continue
+            text = fmt(val) if callable(fmt) else fmt.format(val)
+            ax.text(j, i, text, ha="center", va="center", fontsize=size, color=_text_colour(im.cmap(im.norm(val))))
+    ax.set_xticks(np.arange(cols) if labels else [])
+    ax.set_yticks(np.arange(rows) if labels else [])
+    # thin white lines between cells make the grid countable
+    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.tick_params(which="minor", length=0)
+    if padding is not None:
+        import matplotlib.patches as mpatches
+
+        for i, j in zip(*np.nonzero(np.asarray(padding))):
+            ax.add_patch(mpatches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#eeeeee", edgecolor="grey",
+                                            linestyle="--", linewidth=1, zorder=2))
+            if annotate:
+                ax.text(j, i, "0", ha="center", va="center", color="grey", fontsize=fontsize or 9, zorder=3)
+    if highlight is not None:
+        outline(ax, *highlight)
+    if labels:
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    return im
+
+
+def outline(ax, row, col, height=1, width=1, *, colour="#d62728", linewidth=2.5):
+    """Outline the cells ``[row, row + height) x [col, col + width)`` (a kernel window) on a grid."""
+    import matplotlib.patches as mpatches
+
+    ax.add_patch(mpatches.Rectangle((col - 0.5, row - 0.5), width, height, fill=False, edgecolor=colour,
+                                    linewidth=linewidth, zorder=4))
+
+
+def show_image(ax, image, *, title=None, cmap=None, signed=None, colorbar=False):
+    """Show a photo or a feature map without cell labels: grey for one channel, a diverging map if signed.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure()
+    >>> _ = show_image(ax, np.zeros((4, 4)), title="blank")
+    >>> ax.get_title()
+    'blank'
+    """
+    img = np.asarray(image)
+    kw = {}
+    if img.ndim == 2:
+        if signed is None:
+            signed = img.min() < 0 < img.max()
+        if signed:
+            lo, hi = symmetric_limits(img)
+            kw = dict(cmap=cmap or DIVERGING, vmin=lo, vmax=hi)
+        else:
+            kw = dict(cmap=cmap or "gray")
+    im = ax.imshow(img, **kw)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title)
+    if colorbar:
+        ax.figure.colorbar(im, ax=ax, shrink=0.8)
+    return im

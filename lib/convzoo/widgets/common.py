@@ -1,2 +1,106 @@
-"""Explorer for common (being written)."""
-__all__: list[str] = []
+"""The one way every explorer is built: controls, a picture, and a line for messages.
+
+:func:`explorer` takes a drawing function ``draw(**values) -> Figure`` and the controls whose values it
+takes. On every change it redraws into an ``Image`` widget (a PNG, so the picture also shows in tests and
+in a saved notebook's widget state); if ``draw`` raises ``ValueError`` or ``TypeError`` (an invalid
+setting), the message is shown in the widget instead of a traceback, and the last good picture is greyed.
+"""
+from __future__ import annotations
+
+import io
+
+import ipywidgets as W
+
+__all__ = ["Explorer", "explorer", "figure_png"]
+
+
+def figure_png(fig) -> bytes:
+    """PNG bytes of a matplotlib Figure (the figure is then closed, freeing its memory)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    try:  # a pyplot figure must also be deregistered; a bare Figure needs nothing
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # pragma: no cover - pyplot unavailable
+        pass
+    return buf.getvalue()
+
+
+class Explorer(W.VBox):
+    """Controls above a picture; ``redraw()`` runs ``draw`` with the controls' current values.
+
+    Attributes
+    ----------
+    controls : dict of str -> ipywidgets.Widget
+    image : ipywidgets.Image
+    message : ipywidgets.HTML
+        Empty when the setting is valid; otherwise the reason it is not.
+    """
+
+    def __init__(self, draw, controls, *, title=None, description=None):
+        self.draw = draw
+        self.controls = dict(controls)
+        self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
+        self.message = W.HTML("")
+        header = []
+        if title:
+            header.append(W.HTML(f"<b>{title}</b>" + (f"<br><span>{description}</span>" if description else "")))
+        box = W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+        super().__init__(header + [box, self.message, self.image])
+        for control in self.controls.values():
+            control.observe(lambda change: self.redraw(), names="value")
+        self.redraw()
+
+    def values(self) -> dict:
+        return {name: c.value for name, c in self.controls.items()}
+
+    def redraw(self) -> None:
+        try:
+            fig = self.draw(**self.values())
+        except (ValueError, TypeError) as exc:
+            self.message.value = f'<span style="color:#b30000">&#9888; {_escape(str(exc))}</span>'
+            self.image.layout.opacity = "0.35"
+            return
+        self.message.value = ""
+        self.image.layout.opacity = "1"
+        self.image.value = figure_png(fig)
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def explorer(draw, *, title=None, description=None, **controls) -> Explorer:
+    """Build an explorer from a drawing function and named controls.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw(**values)`` returns a matplotlib Figure; raises ValueError/TypeError for invalid settings.
+    title, description : str, optional
+        Shown above the controls.
+    **controls : ipywidgets.ValueWidget
+        Each control's name is the keyword ``draw`` receives.
+
+    Returns
+    -------
+    Explorer
+
+    Examples
+    --------
+    >>> from convzoo.figures.common import new_figure
+    >>> def draw(n):
+    ...     if n < 1:
+    ...         raise ValueError(f"n must be positive, got {n}")
+    ...     fig, ax = new_figure(size=(2, 2))
+    ...     ax.plot(range(n))
+    ...     return fig
+    >>> e = explorer(draw, n=W.IntSlider(value=3, min=0, max=5))
+    >>> e.message.value == "" and len(e.image.value) > 0
+    True
+    >>> e.controls["n"].value = 0
+    >>> "n must be positive" in e.message.value
+    True
+    """
+    return Explorer(draw, controls, title=title, description=description)
