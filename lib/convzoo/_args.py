@@ -23,8 +23,8 @@ __all__ = [
 
 
 def fmt_shape(shape: Iterable[int]) -> str:
-    """``(2, 3, 5)`` for any shape-like, the way messages print sizes."""
-    return "(" + ", ".join(str(int(s)) for s in shape) + ")"
+    """``(2, 3, 5)`` (and ``(2,)``) for any shape-like, the way messages print sizes."""
+    return str(tuple(int(s) for s in shape))
 
 
 def as_array(x, name: str, *, ndims: Sequence[int] | None = None, func: str | None = None) -> np.ndarray:

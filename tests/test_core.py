@@ -1,0 +1,290 @@
+"""The one convolution op, its loop twin and its faces, against independent oracles.
+
+Oracles: the naive loops (which never build a padded array), numpy/scipy's signal functions, published
+worked examples, the explicit matrix of the convolution, and torch when it is installed.
+"""
+import numpy as np
+import pytest
+
+import convzoo as cz
+from convzoo.core import conv_general, conv_general_naive
+
+ARITH_INPUT = np.array([[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]])
+ARITH_KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
+
+
+def random_config(rng, nd=None):
+    """A random valid configuration of the core op (sizes, stride, per-side padding, dilations, groups)."""
+    while True:
+        nd = nd or int(rng.integers(1, 4))
+        g = int(rng.choice([1, 1, 2, 3]))
+        cg, og = int(rng.integers(1, 4)), int(rng.integers(1, 3))
+        k = tuple(int(v) for v in rng.integers(1, 4, nd))
+        cfg = dict(
+            stride=tuple(int(v) for v in rng.integers(1, 4, nd)),
+            padding=tuple((int(a), int(b)) for a, b in rng.integers(0, 3, (nd, 2))),
+            dilation=tuple(int(v) for v in rng.integers(1, 3, nd)),
+            groups=g,
+            input_dilation=tuple(int(v) for v in rng.choice([1, 1, 2], nd)),
+        )
+        size = tuple(int(v) for v in rng.integers(2, 8 if nd < 3 else 5, nd))
+        dtype = rng.choice([np.float32, np.float64])
+        x = rng.standard_normal((int(rng.integers(1, 3)), g * cg) + size).astype(dtype)
+        w = rng.standard_normal((g * og, cg) + k).astype(dtype)
+        b = rng.standard_normal(g * og).astype(dtype) if rng.random() < 0.5 else None
+        span = [d * (kk - 1) + 1 for d, kk in zip(cfg["dilation"], k)]
+        padded = [(i - 1) * D + 1 + a + bb for i, D, (a, bb) in zip(size, cfg["input_dilation"], cfg["padding"])]
+        if all(p >= s for p, s in zip(padded, span)):
+            return x, w, b, cfg
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_vectorized_matches_naive(seed):
+    rng = np.random.default_rng(seed)
+    x, w, b, cfg = random_config(rng)
+    fast = conv_general(x, w, b, **cfg)
+    slow = conv_general_naive(x, w, b, **cfg)
+    assert fast.shape == slow.shape
+    assert fast.dtype == x.dtype
+    tol = 1e-4 if x.dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(fast, slow, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("path", ["im2col", "pointwise", "depthwise"])
+def test_each_fast_path_matches_naive(path):
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((2, 6, 9, 8))
+    if path == "im2col":
+        w, groups = rng.standard_normal((4, 3, 3, 2)), 2
+    elif path == "pointwise":
+        w, groups = rng.standard_normal((9, 2, 1, 1)), 3
+    else:
+        w, groups = rng.standard_normal((12, 1, 3, 3)), 6
+    for stride, padding in [(1, 0), (2, 1), ((1, 3), ((0, 2), (1, 0)))]:
+        np.testing.assert_allclose(conv_general(x, w, None, stride, padding, 1, groups),
+                                   conv_general_naive(x, w, None, stride, padding, 1, groups), atol=1e-10)
+
+
+def test_chunking_over_many_rows_is_exact(monkeypatch):
+    """A tiny chunk budget forces one im2col chunk per row; the result must not change."""
+    import convzoo.core as core
+
+    rng = np.random.default_rng(2)
+    x, w = rng.standard_normal((3, 4, 11, 7)), rng.standard_normal((5, 4, 3, 3))
+    full = conv_general(x, w, padding=1)
+    monkeypatch.setattr(core, "_CHUNK_BYTES", 1)
+    np.testing.assert_allclose(conv_general(x, w, padding=1), full, atol=1e-12)
+
+
+def test_published_arithmetic_examples():
+    """Dumoulin & Visin's worked example (no padding; then padding 1 and stride 2)."""
+    x, k = ARITH_INPUT[None, None], ARITH_KERNEL[None, None]
+    assert cz.conv2d(x, k)[0, 0].tolist() == [[12, 12, 17], [10, 17, 19], [9, 6, 14]]
+    assert cz.conv2d(x, k, padding=1, stride=2)[0, 0].tolist() == [[6, 17, 3], [8, 17, 13], [6, 4, 4]]
+    assert conv_general_naive(x, k, padding=1, stride=2)[0, 0].tolist() == [[6, 17, 3], [8, 17, 13], [6, 4, 4]]
+
+
+def test_integers_stay_exact_integers():
+    big = np.full((1, 1, 3, 3), 2**40, dtype=np.int64)
+    out = cz.conv2d(big, np.ones((1, 1, 3, 3), dtype=np.int32))
+    assert out.dtype == np.int64 and out[0, 0, 0, 0] == 9 * 2**40
+
+
+def test_unbatched_input_gives_unbatched_output():
+    rng = np.random.default_rng(3)
+    x, w = rng.standard_normal((3, 6, 6)), rng.standard_normal((4, 3, 3, 3))
+    np.testing.assert_allclose(cz.conv2d(x, w), cz.conv2d(x[None], w)[0])
+    assert cz.conv_transpose2d(x, w.transpose(1, 0, 2, 3)[:3].reshape(3, 4, 3, 3)).ndim == 3
+
+
+def test_same_padding_keeps_size_and_puts_the_extra_zero_after():
+    rng = np.random.default_rng(4)
+    x = rng.standard_normal((1, 1, 7))
+    w = rng.standard_normal((1, 1, 4))
+    y = cz.conv1d(x, w, padding="same")
+    assert y.shape == x.shape
+    np.testing.assert_allclose(y, cz.conv1d(x, w, padding=((1, 2),)))
+    assert cz.conv2d(np.ones((1, 1, 5, 6)), np.ones((1, 1, 3, 2)), padding="same", dilation=2).shape == (1, 1, 5, 6)
+    np.testing.assert_allclose(cz.conv1d(x, w, padding="valid"), cz.conv1d(x, w))
+
+
+# ---- numpy / scipy as oracles for the signal faces -------------------------------------------------
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("n,m", [(7, 3), (6, 4), (3, 7), (4, 6), (5, 5), (1, 4), (4, 1)])
+def test_signal_faces_match_numpy(mode, n, m):
+    rng = np.random.default_rng(n * 10 + m)
+    a, v = rng.standard_normal(n), rng.standard_normal(m)
+    np.testing.assert_allclose(cz.convolve(a, v, mode), np.convolve(a, v, mode), atol=1e-12)
+    np.testing.assert_allclose(cz.correlate(a, v, mode), np.correlate(a, v, mode), atol=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["full", "same", "valid"])
+@pytest.mark.parametrize("sa,sv", [((6, 7), (3, 2)), ((5, 5), (4, 4)), ((3, 4), (5, 6)), ((4, 4), (1, 3))])
+def test_signal_faces_match_scipy_2d(mode, sa, sv):
+    signal = pytest.importorskip("scipy.signal")
+    rng = np.random.default_rng(sum(sa) + sum(sv))
+    a, v = rng.standard_normal(sa), rng.standard_normal(sv)
+    np.testing.assert_allclose(cz.convolve(a, v, mode), signal.convolve2d(a, v, mode), atol=1e-12)
+    np.testing.assert_allclose(cz.correlate(a, v, mode), signal.correlate2d(a, v, mode), atol=1e-12)
+
+
+def test_convolution_properties():
+    rng = np.random.default_rng(5)
+    f, g, h = rng.standard_normal(9), rng.standard_normal(4), rng.standard_normal(3)
+    np.testing.assert_allclose(cz.convolve(f, g), cz.convolve(g, f))                       # commutative
+    np.testing.assert_allclose(cz.convolve(cz.convolve(f, g), h), cz.convolve(f, cz.convolve(g, h)))
+    np.testing.assert_allclose(cz.correlate(f, g, "full"), cz.convolve(f, g[::-1]))       # the flip
+    assert not np.allclose(cz.correlate(f, g, "full"), cz.correlate(g, f, "full"))       # not commutative
+    np.testing.assert_allclose(cz.correlate(f, g, "full"), cz.correlate(g, f, "full")[::-1])
+
+
+# ---- the matrix view and the adjoint ------------------------------------------------------------
+@pytest.mark.parametrize("shape,k,s,p,d", [((4, 4), 3, 1, 0, 1), ((5, 6), 3, 2, 1, 1), ((7, 7), 2, 3, 2, 2),
+                                           ((5, 5), 4, 1, 2, 1)])
+def test_conv_matrix_is_the_convolution_and_its_transpose_the_transposed_one(shape, k, s, p, d):
+    rng = np.random.default_rng(6)
+    kern, x = rng.standard_normal((k, k)), rng.standard_normal(shape)
+    C = cz.conv_matrix(kern, shape, stride=s, padding=p, dilation=d)
+    y = cz.conv2d(x[None, None], kern[None, None], stride=s, padding=p, dilation=d)[0, 0]
+    np.testing.assert_allclose(C @ x.ravel(), y.ravel(), atol=1e-12)
+    back = C.T @ y.ravel()
+    # the output_padding that brings the transposed output back to the input's size
+    out_pad = tuple(i - ((o - 1) * s - 2 * p + d * (k - 1) + 1) for i, o in zip(shape, y.shape))
+    yt = cz.conv_transpose2d(y[None, None], kern[None, None], stride=s, padding=p, dilation=d,
+                             output_padding=out_pad)[0, 0]
+    np.testing.assert_allclose(yt.ravel(), back, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_adjoint_identity(seed):
+    """<conv(x), y> == <x, conv_transpose(y)> for the same arguments, in 1, 2 and 3 D, with groups."""
+    rng = np.random.default_rng(seed)
+    nd = 1 + seed % 3
+    g = int(rng.choice([1, 2]))
+    k = tuple(int(v) for v in rng.integers(1, 4, nd))
+    s = tuple(int(v) for v in rng.integers(1, 4, nd))
+    d = tuple(int(v) for v in rng.integers(1, 3, nd))
+    p = tuple(int(rng.integers(0, dd * (kk - 1) + 1)) for dd, kk in zip(d, k))
+    size = tuple(int(v) for v in rng.integers(6, 10 if nd < 3 else 7, nd))
+    x = rng.standard_normal((2, 2 * g) + size)
+    w = rng.standard_normal((3 * g, 2) + k)
+    conv = {1: cz.conv1d, 2: cz.conv2d, 3: cz.conv3d}[nd]
+    convT = {1: cz.conv_transpose1d, 2: cz.conv_transpose2d, 3: cz.conv_transpose3d}[nd]
+    y = conv(x, w, stride=s, padding=p, dilation=d, groups=g)
+    r = rng.standard_normal(y.shape)
+    out_pad = []
+    for i, o, ss, pp, dd, kk in zip(size, y.shape[2:], s, p, d, k):
+        out_pad.append(i - ((o - 1) * ss - 2 * pp + dd * (kk - 1) + 1))
+    back = convT(r, w, stride=s, padding=p, dilation=d, groups=g, output_padding=tuple(out_pad))
+    assert back.shape == x.shape
+    np.testing.assert_allclose(np.sum(y * r), np.sum(x * back), rtol=1e-10)
+
+
+def test_transposed_examples_from_the_syllabus():
+    """2x2 -> 4x4 (k=3, s=1) is a full-padded direct convolution; 2x2 -> 5x5 with stride 2."""
+    x = np.array([[1, 2], [3, 4]])[None, None]
+    k = np.arange(1, 10).reshape(1, 1, 3, 3)
+    up = cz.conv_transpose2d(x, k)
+    assert up.shape == (1, 1, 4, 4)
+    direct = cz.conv2d(x, k[..., ::-1, ::-1], padding=2)
+    assert np.array_equal(up, direct)
+    assert cz.conv_transpose2d(x, k, stride=2).shape == (1, 1, 5, 5)
+
+
+# ---- errors: the argument, what was expected, what came -------------------------------------------
+@pytest.mark.parametrize("call,exc,match", [
+    (lambda: cz.conv2d(np.ones((2, 3)), np.ones((1, 3, 1, 1))), ValueError,
+     r"Expected 3D or 4D input to conv2d, but got input of size: \(2, 3\)"),
+    (lambda: cz.conv2d(np.ones((1, 4, 5, 5)), np.ones((4, 3, 3, 3)), groups=2), ValueError,
+     r"Given groups=2, weight of size \(4, 3, 3, 3\), expected input \(1, 4, 5, 5\) to have 6 channels, "
+     r"but got 4 channels instead"),
+    (lambda: cz.conv2d(np.ones((1, 4, 5, 5)), np.ones((3, 2, 3, 3)), groups=2), ValueError,
+     r"out_channels must be divisible by groups.*\(3, 2, 3, 3\).*groups=2"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=0), ValueError,
+     r"stride must be positive, but got stride=0"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), dilation=(1, -1)), ValueError,
+     r"dilation must be positive"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding=-1), ValueError,
+     r"negative padding is not supported, got padding=-1"),
+    (lambda: cz.conv2d(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3))), ValueError,
+     r"Calculated padded input size per channel: \(2, 2\)\. Kernel size: \(3, 3\)\. Kernel size can't be "
+     r"greater than actual input size"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=1.5), TypeError,
+     r"stride must be an int or a tuple of 2 ints, but got 1.5"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding="full"), ValueError,
+     r"Invalid padding string 'full'"),
+    (lambda: cz.conv2d(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding="same", stride=2), ValueError,
+     r"padding='same' is not supported for strided convolutions"),
+    (lambda: cz.conv2d(np.array([["a"]]), np.ones((1, 1, 1, 1))), TypeError,
+     r"input must be a numeric array of integers or floats, but got dtype <U1"),
+    (lambda: cz.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), bias=np.ones(2)), ValueError,
+     r"bias must have shape \(1,\).*got \(2,\)"),
+    (lambda: cz.conv2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3))), ValueError,
+     r"Expected 4D weight .* to conv2d, but got weight of size \(1, 1, 3\)"),
+    (lambda: cz.conv_transpose2d(np.ones((1, 1, 3, 3)), np.ones((1, 1, 3, 3)), stride=2, output_padding=2),
+     ValueError, r"output padding must be smaller than either stride or dilation, but got output_padding=\(2, 2\)"),
+    (lambda: cz.conv_transpose2d(np.ones((1, 2, 3, 3)), np.ones((1, 1, 3, 3))), ValueError,
+     r"Given transposed=1, weight of size \(1, 1, 3, 3\), expected input \(1, 2, 3, 3\) to have 1 channels, "
+     r"but got 2 channels instead"),
+    (lambda: cz.conv_transpose1d(np.ones((1, 1, 1)), np.ones((1, 1, 1)), padding=1), ValueError,
+     r"calculated output size \(-1,\) is too small"),
+    (lambda: cz.convolve([1, 2], [1], mode="middle"), ValueError,
+     r"mode must be one of 'full', 'same', 'valid', but got 'middle'"),
+    (lambda: cz.correlate(np.ones((3, 2)), np.ones((2, 3)), mode="valid"), ValueError,
+     r"one array must be at least as large as the other in every dimension"),
+    (lambda: cz.convolve([1, 2, 3], np.ones((2, 2))), ValueError, r"same number of dimensions"),
+    (lambda: cz.conv_general(np.ones((1, 1, 0)), np.ones((1, 1, 1))), ValueError, r"no zero-size"),
+    (lambda: cz.conv2d(np.ones((1, 2, 5, 5)), np.ones((4, 2, 3, 3)), groups=0), ValueError,
+     r"non-positive groups is not supported, got groups=0"),
+])
+def test_error_messages(call, exc, match):
+    with pytest.raises(exc, match=match):
+        call()
+
+
+def test_nan_and_inf_propagate_as_numpy_would():
+    x = np.zeros((1, 1, 4, 4))
+    x[0, 0, 0, 0] = np.nan
+    y = cz.conv2d(x, np.ones((1, 1, 2, 2)))
+    assert np.isnan(y[0, 0, 0, 0]) and np.isfinite(y[0, 0, 1:, 1:]).all()
+
+
+# ---- torch, when installed --------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(60))
+def test_faces_match_torch(seed):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = np.random.default_rng(1000 + seed)
+    nd = 1 + seed % 3
+    x, w, b, cfg = random_config(rng, nd)
+    if any(D > 1 for D in cfg["input_dilation"]):
+        cfg["input_dilation"] = (1,) * nd
+    pad = tuple(max(a, bb) for a, bb in cfg["padding"])  # torch pads symmetrically
+    span = [d * (k - 1) + 1 for d, k in zip(cfg["dilation"], w.shape[2:])]
+    if any(i + 2 * p < s for i, p, s in zip(x.shape[2:], pad, span)):
+        return
+    conv = {1: cz.conv1d, 2: cz.conv2d, 3: cz.conv3d}[nd]
+    ours = conv(x, w, b, cfg["stride"], pad, cfg["dilation"], cfg["groups"])
+    t = lambda a: None if a is None else torch.from_numpy(np.ascontiguousarray(a))  # noqa: E731
+    theirs = getattr(F, f"conv{nd}d")(t(x), t(w), t(b), cfg["stride"], pad, cfg["dilation"], cfg["groups"]).numpy()
+    tol = 1e-4 if x.dtype == np.float32 else 1e-10
+    np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+    # the transposed face, same configuration
+    wt = rng.standard_normal((x.shape[1], w.shape[0] // cfg["groups"]) + w.shape[2:]).astype(x.dtype)
+    out_pad = tuple(int(rng.integers(0, max(s, d))) for s, d in zip(cfg["stride"], cfg["dilation"]))
+    if any((i - 1) * s - 2 * p + d * (k - 1) + op + 1 < 1
+           for i, s, p, d, k, op in zip(x.shape[2:], cfg["stride"], pad, cfg["dilation"], wt.shape[2:], out_pad)):
+        return
+    convT = {1: cz.conv_transpose1d, 2: cz.conv_transpose2d, 3: cz.conv_transpose3d}[nd]
+    ours = convT(x, wt, None, cfg["stride"], pad, out_pad, cfg["groups"], cfg["dilation"])
+    theirs = getattr(F, f"conv_transpose{nd}d")(t(x), t(wt), None, cfg["stride"], pad, out_pad, cfg["groups"],
+                                                 cfg["dilation"]).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=tol, atol=tol)
+
+
+def test_same_padding_matches_torch():
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(7)
+    x, w = rng.standard_normal((1, 2, 7, 8)), rng.standard_normal((3, 2, 4, 3))
+    theirs = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding="same", dilation=2)
+    np.testing.assert_allclose(cz.conv2d(x, w, padding="same", dilation=2), theirs.numpy(), atol=1e-10)
