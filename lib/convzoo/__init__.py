@@ -20,5 +20,6 @@ from .blocks import *  # noqa: F401,F403
 from .shapes import *  # noqa: F401,F403
 from .cost import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
+from .volume import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
