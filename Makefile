@@ -30,8 +30,26 @@ setup: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(if $(wildcard $(FIRST)),$(FIRST),notebooks)
 
+# Library tests and doctests, every chapter notebook and solution under nbval (only `# NBVAL_CHECK_OUTPUT`
+# cells are compared), and the exercise proof of every chapter (tests/test_notebooks.py).
 test: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest -q -n 2 --dist loadscope tests lib/convzoo
+	$(TESTENV) $(BIN)/python -m pytest -q -n 2 --dist loadscope \
+		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
+		--nbval-sanitize-with lib/convzoo/nbval/sanitize.cfg \
+		tests lib/convzoo notebooks solutions
+
+exercises: $(STAMP)
+	$(BIN)/python -m convzoo build-exercises
+
+# `make execute` re-runs every notebook; `make execute NOTEBOOKS=notebooks/01_*.ipynb` only some.
+execute: $(STAMP)
+	$(TESTENV) $(BIN)/python -m convzoo execute \
+		$(or $(NOTEBOOKS),$(wildcard notebooks/[0-9][0-9]_*.ipynb solutions/[0-9][0-9]_*.ipynb tests/fixtures/solutions/*.ipynb))
+	$(BIN)/python -m convzoo build-exercises
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-or-glob [CSV=grades.csv] [EXERCISE=exercises/NN_....ipynb]"; exit 2; }
+	$(BIN)/python -m convzoo grade $(SUBMISSIONS) --csv $(or $(CSV),grades.csv) $(if $(EXERCISE),--exercise $(EXERCISE),)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -160,7 +160,7 @@ def _read_notebook(path: Path):
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, f"not a notebook: invalid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        return None, f"not a notebook: invalid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})"
     if not isinstance(raw, dict) or "cells" not in raw or not isinstance(raw.get("cells"), list):
         return None, "not a notebook: the JSON has no list of cells"
     try:
