@@ -48,6 +48,7 @@ __all__ = [
     "format_table",
     "find_exercise",
     "released_exercise",
+    "describe_mismatch",
     "SANITIZE_FILE",
     "IPYTHON_CONFIG",
 ]
@@ -134,6 +135,60 @@ class NotebookResult:
 
     def _repr_pretty_(self, p, cycle):  # IPython shows the report when a cell returns the result
         p.text(self.report())
+
+
+# --------------------------------------------------------------------------------------------------
+# for check cells
+
+
+def describe_mismatch(got, expected, name: str = "your result", atol: float = 0.0) -> str:
+    """Why ``got`` is not ``expected``, in words a student can act on; ``""`` when they match.
+
+    Check cells use it to build their assertion messages: the shapes when they differ, else the first
+    position that differs with both values (and, for ``atol > 0``, the largest error).
+
+    Examples
+    --------
+    >>> describe_mismatch([1, 2, 3], [1, 2, 3])
+    ''
+    >>> describe_mismatch([1, 2], [1, 2, 3], "out")
+    'out has shape (2,) but shape (3,) is expected'
+    >>> describe_mismatch([1, 5, 3], [1, 2, 3], "out")
+    'out differs from the expected result at index 1: got 5, expected 2'
+    >>> describe_mismatch([[1.0, 2.5]], [[1.0, 2.0]], "y", atol=1e-6)
+    'y differs from the expected result at index (0, 1): got 2.5, expected 2 (largest error 0.5, tolerance 1e-06)'
+    >>> describe_mismatch(None, [1], "w")
+    'w is None: did you assign it (and return it from your function)?'
+    """
+    import numpy as np
+
+    if got is None:
+        return f"{name} is None: did you assign it (and return it from your function)?"
+    try:
+        g = np.asarray(got)
+    except Exception:
+        return f"{name} should be an array of numbers, but it is a {type(got).__name__}"
+    e = np.asarray(expected)
+    if g.dtype.kind not in "biuf":
+        return f"{name} should hold numbers, but it holds {g.dtype} values"
+    if g.shape != e.shape:
+        return f"{name} has shape {tuple(g.shape)} but shape {tuple(e.shape)} is expected"
+    if g.size == 0:
+        return ""
+    if not np.all(np.isfinite(g)):
+        first = tuple(int(i) for i in np.argwhere(~np.isfinite(g))[0])
+        return f"{name} has a non-finite value (nan or inf) at index {first[0] if len(first) == 1 else first}"
+    err = np.abs(g.astype(float) - e.astype(float))
+    bad = err > atol
+    if not bad.any():
+        return ""
+    first = tuple(int(i) for i in np.argwhere(bad)[0])
+    where = first[0] if len(first) == 1 else first
+    fmt = lambda v: f"{float(v):g}"
+    msg = f"{name} differs from the expected result at index {where}: got {fmt(g[first])}, expected {fmt(e[first])}"
+    if atol > 0:
+        msg += f" (largest error {fmt(err.max())}, tolerance {atol:g})"
+    return msg
 
 
 # --------------------------------------------------------------------------------------------------
@@ -342,100 +397,104 @@ def _output_difference(expected: str, got: str) -> str:
     return "printed output differs from the expected output"
 
 
-class _Collector:
-    """pytest plugin run inside the worker: one JSON line per notebook cell, written as soon as it is known,
-    so that whatever happens later, the cells already run are reported."""
+def _collector(out_path: str, cell_timeout: float, grace: float):
+    """The pytest plugin of the worker (made here so that importing this module does not import pytest)."""
+    import pytest
 
-    def __init__(self, out_path: str, cell_timeout: float, grace: float):
-        self.out = open(out_path, "a", encoding="utf-8")
-        self.cell_timeout = cell_timeout
-        self.grace = grace
-        self.current = None
-        self.started = 0.0
-        self.killed = set()
-        self.details = {}
-        self._stop = threading.Event()
-        threading.Thread(target=self._watchdog, daemon=True).start()
+    class _Collector:
+        """pytest plugin run inside the worker: one JSON line per notebook cell, written as soon as it is known,
+        so that whatever happens later, the cells already run are reported."""
 
-    # a cell that ignores nbval's interrupt (it catches KeyboardInterrupt, or loops in C while printing)
-    # would keep the worker forever: stop its kernel a little after the cell's time limit
-    def _watchdog(self):
-        while not self._stop.wait(0.5):
-            item = self.current
-            if item is None or time.monotonic() - self.started < self.cell_timeout + self.grace:
-                continue
-            kernel = getattr(item.parent, "kernel", None)
-            km = getattr(kernel, "km", None)
-            proc = getattr(getattr(km, "provisioner", None), "process", None)
-            if proc is not None and item.nodeid not in self.killed:
-                self.killed.add(item.nodeid)
-                try:
-                    os.kill(proc.pid, signal.SIGKILL)
-                except OSError:
-                    pass
-
-    import pytest as _pytest
-
-    @_pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_call(self, item):
-        self.current, self.started = item, time.monotonic()
-        try:
-            yield
-        finally:
+        def __init__(self, out_path: str, cell_timeout: float, grace: float):
+            self.out = open(out_path, "a", encoding="utf-8")
+            self.cell_timeout = cell_timeout
+            self.grace = grace
             self.current = None
+            self.started = 0.0
+            self.killed = set()
+            self.details = {}
+            self._stop = threading.Event()
+            threading.Thread(target=self._watchdog, daemon=True).start()
 
-    @_pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item, call):
-        outcome = yield
-        rep = outcome.get_result()
-        if call.excinfo is not None and rep.when in ("setup", "call"):
-            self.details[item.nodeid] = self._message(item, call.excinfo.value)
+        # a cell that ignores nbval's interrupt (it catches KeyboardInterrupt, or loops in C while printing)
+        # would keep the worker forever: stop its kernel a little after the cell's time limit
+        def _watchdog(self):
+            while not self._stop.wait(0.5):
+                item = self.current
+                if item is None or time.monotonic() - self.started < self.cell_timeout + self.grace:
+                    continue
+                kernel = getattr(item.parent, "kernel", None)
+                km = getattr(kernel, "km", None)
+                proc = getattr(getattr(km, "provisioner", None), "process", None)
+                if proc is not None and item.nodeid not in self.killed:
+                    self.killed.add(item.nodeid)
+                    try:
+                        os.kill(proc.pid, signal.SIGKILL)
+                    except OSError:
+                        pass
 
-    def _message(self, item, exc) -> str:
-        cell = getattr(item, "cell", None)
-        if item.nodeid in self.killed:
-            return (f"the cell ran longer than {self.cell_timeout:g} s and did not stop when interrupted, so its "
-                    f"kernel was stopped (an endless loop that catches KeyboardInterrupt?)")
-        if isinstance(exc, _KernelDied):
-            return "the kernel died while running this cell (did it call exit(), os._exit() or crash Python?)"
-        text = str(exc)
-        if text.startswith("Kernel dead on test start") or "Kernel dead" in text:
-            return "not run: the kernel had died in an earlier cell"
-        if text.startswith("Timeout of") or "Timeout" in text and "exceeded" in text:
-            return f"the cell ran longer than the limit of {self.cell_timeout:g} s and was stopped (an endless loop?)"
-        if text == "Cell outputs differ" and cell is not None:
-            expected = _stream_text(getattr(cell, "outputs", []))
-            got = _stream_text(getattr(item, "test_outputs", None) or [])
-            return _output_difference(expected, got)
-        inner = getattr(exc, "inner_traceback", None)
-        if inner:
-            line = _error_line(inner)
-            if line.startswith("KeyboardInterrupt"):
-                return (f"the cell ran longer than the limit of {self.cell_timeout:g} s and was stopped "
-                        f"(an endless loop?)")
-            return line
-        return text
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_call(self, item):
+            self.current, self.started = item, time.monotonic()
+            try:
+                yield
+            finally:
+                self.current = None
 
-    def pytest_runtest_logreport(self, report):
-        if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
-            record = {
-                "nodeid": report.nodeid,
-                "when": report.when,
-                "outcome": report.outcome,  # an xpass (run after an earlier timeout) is 'passed': it ran and matched
-                "message": _one_line(self.details.get(report.nodeid, "")) if report.outcome != "passed" else "",
-            }
-            self.out.write(json.dumps(record) + "\n")
+        @pytest.hookimpl(hookwrapper=True)
+        def pytest_runtest_makereport(self, item, call):
+            outcome = yield
+            rep = outcome.get_result()
+            if call.excinfo is not None and rep.when in ("setup", "call"):
+                self.details[item.nodeid] = self._message(item, call.excinfo.value)
+
+        def _message(self, item, exc) -> str:
+            cell = getattr(item, "cell", None)
+            if item.nodeid in self.killed:
+                return (f"the cell ran longer than {self.cell_timeout:g} s and did not stop when interrupted, so its "
+                        f"kernel was stopped (an endless loop that catches KeyboardInterrupt?)")
+            if isinstance(exc, _KernelDied):
+                return "the kernel died while running this cell (did it call exit(), os._exit() or crash Python?)"
+            text = str(exc)
+            if text.startswith("Kernel dead on test start") or "Kernel dead" in text:
+                return "not run: the kernel had died in an earlier cell"
+            if text.startswith("Timeout of") or "Timeout" in text and "exceeded" in text:
+                return f"the cell ran longer than the limit of {self.cell_timeout:g} s and was stopped (an endless loop?)"
+            if text == "Cell outputs differ" and cell is not None:
+                expected = _stream_text(getattr(cell, "outputs", []))
+                got = _stream_text(getattr(item, "test_outputs", None) or [])
+                return _output_difference(expected, got)
+            inner = getattr(exc, "inner_traceback", None)
+            if inner:
+                line = _error_line(inner)
+                if line.startswith("KeyboardInterrupt"):
+                    return (f"the cell ran longer than the limit of {self.cell_timeout:g} s and was stopped "
+                            f"(an endless loop?)")
+                return line
+            return text
+
+        def pytest_runtest_logreport(self, report):
+            if report.when == "call" or (report.when == "setup" and report.outcome != "passed"):
+                record = {
+                    "nodeid": report.nodeid,
+                    "when": report.when,
+                    "outcome": report.outcome,  # an xpass (run after an earlier timeout) is 'passed': it ran and matched
+                    "message": _one_line(self.details.get(report.nodeid, "")) if report.outcome != "passed" else "",
+                }
+                self.out.write(json.dumps(record) + "\n")
+                self.out.flush()
+
+        def pytest_collection_modifyitems(self, items):
+            for n, item in enumerate(items):
+                cell = getattr(item, "cell", None)
+                self.out.write(json.dumps({"nodeid": item.nodeid, "collected": n,
+                                           "id": cell.get("id") if cell is not None else None}) + "\n")
             self.out.flush()
 
-    def pytest_collection_modifyitems(self, items):
-        for n, item in enumerate(items):
-            cell = getattr(item, "cell", None)
-            self.out.write(json.dumps({"nodeid": item.nodeid, "collected": n,
-                                       "id": cell.get("id") if cell is not None else None}) + "\n")
-        self.out.flush()
+        def pytest_sessionfinish(self):
+            self._stop.set()
 
-    def pytest_sessionfinish(self):
-        self._stop.set()
+    return _Collector(out_path, cell_timeout, grace)
 
 
 class _KernelDied(RuntimeError):
@@ -474,7 +533,7 @@ def _worker_main(argv) -> int:
 
     notebook, results, cell_timeout = argv[0], argv[1], float(argv[2])
     _patch_nbval_for_dead_kernels()
-    collector = _Collector(results, cell_timeout, grace=max(3.0, 0.5 * cell_timeout))
+    collector = _collector(results, cell_timeout, grace=max(3.0, 0.5 * cell_timeout))
     args = [notebook, "-p", "nbval", "--nbval-lax", "--nbval-current-env", f"--nbval-cell-timeout={cell_timeout:g}",
             "--nbval-kernel-startup-timeout=120", "--nbval-sanitize-with", str(SANITIZE_FILE), "-q", "--color=no",
             "-p", "no:cacheprovider", "-p", "no:randomly", "-W", "ignore::DeprecationWarning",
