@@ -274,11 +274,11 @@ def flip_2d_figure(image, kernels: dict):
         if colours["cmap"] == SEQUENTIAL:
             colours["cmap"] = "gray"
         for c, (title, res) in enumerate([("convolve", conv), ("correlate", corr)], start=2):
-            im = axes[r, c].imshow(res, **colours)
+            im = axes[r, c].imshow(res, interpolation="nearest", **colours)
             axes[r, c].set_title(f"{title}(photo, {name})")
             fig.colorbar(im, ax=axes[r, c], shrink=0.75)
         lo, hi = symmetric_limits(np.concatenate([diff.ravel(), [colours["vmax"]]]))
-        im = axes[r, 4].imshow(diff, cmap=DIVERGING, vmin=lo, vmax=hi)
+        im = axes[r, 4].imshow(diff, cmap=DIVERGING, vmin=lo, vmax=hi, interpolation="nearest")
         axes[r, 4].set_title(f"difference: max |conv - corr| = {_fmt(np.abs(diff).max())}")
         fig.colorbar(im, ax=axes[r, 4], shrink=0.75)
         for ax in axes[r, 2:]:
