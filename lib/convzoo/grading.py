@@ -880,7 +880,7 @@ def format_table(results) -> str:
         for n in tasks:
             t = by.get(n)
             cells.append(f"{(str(t.points) + '/' + str(t.max_points)) if t else '-':>7}")
-        lines.append(f"{r.student:<{name_w}}  " + "  ".join(cells) + f"  {r.points:>3}/{r.max_points:<3}")
+        lines.append((f"{r.student:<{name_w}}  " + "  ".join(cells) + f"  {r.points:>3}/{r.max_points:<3}").rstrip())
     notes = []
     for r in results:
         if r.problem:
