@@ -16,6 +16,7 @@ import numpy as np
 
 from ._args import accum_dtype, as_array, check_int, fmt_shape, nonneg_tuple, ntuple
 from .core import _windows
+from .shapes import _pool_length
 
 __all__ = [
     "max_pool1d", "max_pool2d", "max_pool3d",
@@ -26,18 +27,8 @@ __all__ = [
 
 
 def _pool_output_size(size: int, kernel: int, stride: int, padding: int, dilation: int, ceil_mode: bool) -> int:
-    """Output length of one axis, as torch computes it (``pooling_output_shape``).
-
-    ``floor`` (or ``ceil``) of ``(L + 2p - d(k - 1) - 1) / s``, plus one; with ``ceil_mode`` the last window
-    is dropped when it would start in the right padding (it must start inside the input or the left
-    padding). Private until :func:`convzoo.shapes.pool_output_size` takes over.
-    """
-    span = dilation * (kernel - 1) + 1
-    num = size + 2 * padding - span + (stride - 1 if ceil_mode else 0)
-    out = num // stride + 1
-    if ceil_mode and (out - 1) * stride >= size + padding:
-        out -= 1
-    return out
+    """Output length of one axis, as torch computes it (see :func:`convzoo.shapes.pool_output_size`)."""
+    return _pool_length(size, dilation * (kernel - 1) + 1, stride, padding, ceil_mode)
 
 
 class _Geometry(NamedTuple):
