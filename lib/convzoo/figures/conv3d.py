@@ -118,8 +118,8 @@ def conv2d_vs_conv3d_figure(volume, kernel3d, indices):
     Examples
     --------
     >>> fig = conv2d_vs_conv3d_figure(np.zeros((5, 6, 6)), np.ones((3, 3, 3)), [0, 4])
-    >>> fig.axes[-2].get_title()
-    '2D conv: 1 map (6x6)'
+    >>> [ax.get_title() for ax in fig.axes if ax.get_title().startswith("2D")]
+    ['2D conv: 1 map (6x6)']
     """
     v = np.asarray(volume, float)
     k = np.asarray(kernel3d, float)
