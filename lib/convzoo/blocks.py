@@ -186,7 +186,7 @@ def _check_stride(stride) -> int:
     return s
 
 
-def shufflenet_unit(x, params, groups, stride=1, grouped_first=True):
+def shufflenet_unit(x, params, groups, stride=1, grouped_first=True, return_steps=False):
     """One ShuffleNet (v1) unit (Zhang et al. 2017, arXiv:1707.01083, Fig. 2b/2c), batch norm left out.
 
     Branch: grouped 1x1 conv ``C_in -> m`` (``groups``, or 1 when not ``grouped_first``), ReLU,
@@ -211,10 +211,14 @@ def shufflenet_unit(x, params, groups, stride=1, grouped_first=True):
     grouped_first : bool
         Whether the first 1x1 conv is grouped (``g1 = groups``). The paper does not group the first 1x1
         conv of stage 2, whose input has only 24 channels (``g1 = 1``).
+    return_steps : bool
+        Also return every intermediate result, in order, as a dict: ``'conv1 + relu'``, ``'shuffle'``
+        (only when ``groups > 1``), ``'depthwise'``, ``'conv2'``, ``'shortcut'`` (``x`` itself, or its
+        3x3 average pool at stride 2), ``'output'``.
 
     Returns
     -------
-    numpy.ndarray
+    numpy.ndarray, or (numpy.ndarray, dict)
 
     Shape
     -----
@@ -231,6 +235,11 @@ def shufflenet_unit(x, params, groups, stride=1, grouped_first=True):
     {'conv1': (60, 24, 1, 1), 'dw': (60, 1, 3, 3), 'conv2': (216, 20, 1, 1)}
     >>> shufflenet_unit(np.ones((24, 8, 8)), p, groups=3, stride=2, grouped_first=False).shape
     (240, 4, 4)
+    >>> y, steps = shufflenet_unit(np.ones((24, 8, 8)), p, groups=3, stride=2, grouped_first=False,
+    ...                            return_steps=True)
+    >>> {k: v.shape for k, v in steps.items()}     # doctest: +NORMALIZE_WHITESPACE
+    {'conv1 + relu': (60, 8, 8), 'shuffle': (60, 8, 8), 'depthwise': (60, 4, 4), 'conv2': (216, 4, 4),
+     'shortcut': (24, 4, 4), 'output': (240, 4, 4)}
     """
     func = "shufflenet_unit"
     x = as_array(x, "x", ndims=(3, 4), func=func)
@@ -268,15 +277,19 @@ def shufflenet_unit(x, params, groups, stride=1, grouped_first=True):
                          f"but it gives {c_branch}")
     bias = {k: _check_bias(params.get(f"{k}_bias"), f"params['{k}_bias']", n, func)
             for k, n in (("conv1", m), ("dw", m), ("conv2", c_branch))}
-    h = relu(conv_general(x, conv1, bias["conv1"], groups=g1))
+    steps = {}
+    h = steps["conv1 + relu"] = relu(conv_general(x, conv1, bias["conv1"], groups=g1))
     if g > 1:
-        h = channel_shuffle(h, g)
-    h = conv_general(h, dw, bias["dw"], stride=s, padding=1, groups=m)
-    h = conv_general(h, conv2, bias["conv2"], groups=g)
+        h = steps["shuffle"] = channel_shuffle(h, g)
+    h = steps["depthwise"] = conv_general(h, dw, bias["dw"], stride=s, padding=1, groups=m)
+    h = steps["conv2"] = conv_general(h, conv2, bias["conv2"], groups=g)
     if s == 1:
-        return relu(x + h)
-    shortcut = avg_pool2d(x, 3, stride=2, padding=1)
-    return relu(np.concatenate([shortcut, h], axis=-3))
+        shortcut = steps["shortcut"] = x
+        out = steps["output"] = relu(x + h)
+    else:
+        shortcut = steps["shortcut"] = avg_pool2d(x, 3, stride=2, padding=1)
+        out = steps["output"] = relu(np.concatenate([shortcut, h], axis=-3))
+    return (out, steps) if return_steps else out
 
 
 def init_shufflenet_unit(c_in, c_out, groups, stride=1, bottleneck_ratio=0.25, rng=None, grouped_first=True,
