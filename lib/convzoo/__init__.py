@@ -21,5 +21,6 @@ from .shapes import *  # noqa: F401,F403
 from .cost import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .volume import *  # noqa: F401,F403
+from .checkerboard import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
