@@ -16,6 +16,7 @@ from .core import conv_general
 
 __all__ = [
     "depthwise_conv2d", "pointwise_conv2d", "separable_conv2d", "separable_equivalent_weight",
+    "SeparableSplit", "separable_decompose",
     "SpatialSplit", "separate_kernel", "spatially_separable_conv2d",
     "FlatFilter", "flatten_filter", "rank1_filter", "flattened_conv2d",
 ]
@@ -196,6 +197,75 @@ def separable_equivalent_weight(depthwise_weight, pointwise_weight, depth_multip
                          f"depthwise_weight {fmt_shape(d.shape)} makes, a multiple of depth_multiplier={m}")
     c = d.shape[0] // m
     return np.einsum("ocj,cjhw->ochw", p.reshape(p.shape[0], c, m), d.reshape((c, m) + d.shape[2:]))
+
+
+class SeparableSplit(NamedTuple):
+    """A full conv weight fitted by a depthwise-separable pair: ``approximation = separable_equivalent_weight(depthwise, pointwise, m)``."""
+
+    depthwise: np.ndarray        #: (C * m, 1, kh, kw): the depthwise kernels (unit norm each)
+    pointwise: np.ndarray        #: (C_out, C * m): the pointwise weights (carry the scale)
+    singular_values: np.ndarray  #: (C, min(C_out, kh * kw)): per input channel, the singular values of W[:, c]
+    approximation: np.ndarray    #: (C_out, C, kh, kw): the closest weight a separable pair can make
+    relative_error: float        #: ||weight - approximation||_F / ||weight||_F
+
+
+def separable_decompose(weight, depth_multiplier=1) -> SeparableSplit:
+    """The depthwise-separable pair closest to a full ``(C_out, C, kh, kw)`` weight, and what it misses.
+
+    A separable pair makes ``W[o, c] = sum_j P[o, c*m + j] D[c*m + j]``: for each input channel ``c`` the
+    ``(C_out, kh*kw)`` matrix ``W[:, c]`` is a sum of ``m`` outer products (a column of ``P`` times a
+    flattened kernel of ``D``), so its rank is at most ``m``. Conversely, every weight whose slices have rank
+    at most ``m`` is made by some pair. The best pair in the Frobenius norm therefore keeps, channel by
+    channel, the ``m`` largest singular values of ``W[:, c]`` (Eckart-Young), and the squared error is the sum
+    of the squared singular values it drops.
+
+    Parameters
+    ----------
+    weight : array_like
+        ``(C_out, C, kh, kw)``, a full convolution's weight.
+    depth_multiplier : int
+        ``m``, at most ``min(C_out, kh * kw)``.
+
+    Returns
+    -------
+    SeparableSplit
+
+    Shape
+    -----
+    - weight ``(C_out, C, kh, kw)``; depthwise ``(C * m, 1, kh, kw)``; pointwise ``(C_out, C * m)``;
+      singular_values ``(C, min(C_out, kh * kw))``
+
+    Examples
+    --------
+    A weight made by a separable pair is recovered exactly; a random full weight is not:
+
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> made = separable_equivalent_weight(rng.normal(size=(3, 1, 3, 3)), rng.normal(size=(4, 3)))
+    >>> split = separable_decompose(made)
+    >>> split.relative_error < 1e-12, np.allclose(separable_equivalent_weight(split.depthwise, split.pointwise), made)
+    (True, True)
+    >>> round(separable_decompose(rng.normal(size=(4, 3, 3, 3))).relative_error, 2) > 0.3
+    True
+    """
+    w = as_array(weight, "weight", ndims=(4,), func="separable_decompose").astype(float)
+    m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
+    c_out, c, kh, kw = w.shape
+    if m > min(c_out, kh * kw):
+        raise ValueError(f"depth_multiplier must be at most min(C_out, kh * kw) = {min(c_out, kh * kw)} for a "
+                         f"weight of size {fmt_shape(w.shape)}, but got depth_multiplier={m}")
+    slices = np.moveaxis(w, 1, 0).reshape(c, c_out, kh * kw)      # W[:, c] as (C_out, kh*kw) matrices
+    u, s, vt = np.linalg.svd(slices, full_matrices=False)          # batched over input channels
+    kernels = vt[:, :m]                                            # (C, m, kh*kw), unit rows
+    signs = np.where(kernels.sum(axis=2, keepdims=True) < 0, -1.0, 1.0)  # a readable sign: kernels sum >= 0
+    kernels = kernels * signs
+    mix = u[:, :, :m] * (s[:, None, :m] * signs[:, :, 0][:, None, :])    # (C, C_out, m)
+    depthwise = kernels.reshape(c * m, 1, kh, kw)
+    pointwise = np.moveaxis(mix, 1, 0).reshape(c_out, c * m)
+    approx = separable_equivalent_weight(depthwise, pointwise, m)
+    norm = np.linalg.norm(w)
+    err = float(np.linalg.norm(w - approx) / norm) if norm > 0 else 0.0
+    return SeparableSplit(depthwise, pointwise, s, approx, err)
 
 
 # ---- spatially separable kernels ----------------------------------------------------------------------
