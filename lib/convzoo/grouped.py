@@ -16,7 +16,7 @@ import numpy as np
 from ._args import as_array, check_int, fmt_shape
 
 __all__ = ["shuffle_permutation", "channel_shuffle", "block_diagonal_weight", "group_mask",
-           "channel_connectivity"]
+           "channel_connectivity", "grouped_conv_by_split"]
 
 
 def _check_divisible(channels: int, groups: int, what: str = "channels") -> None:
@@ -260,3 +260,65 @@ def channel_connectivity(groups, channels, shuffle=False):
         if layer < n - 1 and shuffles[layer]:
             reach = reach[shuffle_permutation(widths[layer + 1], g)]
     return reach
+
+
+def grouped_conv_by_split(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """A grouped convolution computed the way AlexNet ran it on two GPUs: split, convolve, concatenate.
+
+    The input channels are cut into ``g`` consecutive slices of ``C_in / g`` and the filters into ``g``
+    slices of ``C_out / g``; slice ``j`` of the input is convolved (an ordinary, ``groups=1`` call of
+    :func:`convzoo.core.conv_general`) with slice ``j`` of the filters alone, and the ``g`` results are
+    stacked along the channels. It equals ``conv_general(input, weight, groups=g)``, which does the same
+    in one batched call; this version is the readable one.
+
+    Parameters
+    ----------
+    input : array_like
+        ``(N, C_in, *spatial)`` or unbatched ``(C_in, *spatial)``, 1, 2 or 3 spatial axes.
+    weight : array_like
+        ``(C_out, C_in / g, *kernel)``.
+    bias : array_like, optional
+        ``(C_out,)``.
+    stride, padding, dilation
+        As :func:`convzoo.core.conv_general`.
+    groups : int
+        ``g``, dividing ``C_in`` and ``C_out``.
+
+    Returns
+    -------
+    numpy.ndarray
+        The same array (and dtype) as ``conv_general(input, weight, bias, stride, padding, dilation, groups)``.
+
+    Shape
+    -----
+    - Input: ``(N, C_in, *spatial)``; Weight: ``(C_out, C_in / g, *kernel)``; Output: ``(N, C_out, *out)``
+    - Group ``j`` reads input channels ``j C_in / g ... (j + 1) C_in / g - 1`` and writes output channels
+      ``j C_out / g ... (j + 1) C_out / g - 1``.
+
+    Examples
+    --------
+    Two channels, two 1x1 filters, two groups: each filter scales only its own channel.
+
+    >>> import numpy as np
+    >>> x = np.array([[[1, 2]], [[10, 20]]])               # (C_in=2, H=1, W=2)
+    >>> w = np.array([3, 5]).reshape(2, 1, 1, 1)            # (C_out=2, C_in/g=1, 1, 1)
+    >>> grouped_conv_by_split(x, w, groups=2)
+    array([[[  3,   6]],
+    <BLANKLINE>
+           [[ 50, 100]]])
+    >>> from convzoo.core import conv_general
+    >>> np.array_equal(grouped_conv_by_split(x, w, groups=2), conv_general(x, w, groups=2))
+    True
+    """
+    from .core import ConvSpec, conv_general
+
+    spec = ConvSpec(input, weight, bias, stride, padding, dilation, groups, 1, func="grouped_conv_by_split")
+    x, w, g = spec.x, spec.w, spec.groups          # x is batched here
+    cg, og = w.shape[1], w.shape[0] // g
+    pieces = []
+    for j in range(g):
+        b = None if spec.bias is None else spec.bias[j * og:(j + 1) * og]
+        pieces.append(conv_general(x[:, j * cg:(j + 1) * cg], w[j * og:(j + 1) * og], b, stride=stride,
+                                   padding=padding, dilation=dilation))
+    y = np.concatenate(pieces, axis=1).astype(spec.dtype, copy=False)
+    return y[0] if spec.unbatched else y
