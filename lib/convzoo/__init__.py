@@ -22,5 +22,6 @@ from .cost import *  # noqa: F401,F403
 from .data import *  # noqa: F401,F403
 from .volume import *  # noqa: F401,F403
 from .checkerboard import *  # noqa: F401,F403
+from .dilated import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
