@@ -1,0 +1,187 @@
+"""Chapter 5's figures and explorer: the layouts agree with real convolutions, the figures write the right
+numbers, and impossible settings get a readable message."""
+import statistics
+import time
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+import convzoo as cz  # noqa: E402
+from convzoo.figures import arithmetic as F  # noqa: E402
+from convzoo.widgets import arithmetic as Wa  # noqa: E402
+
+# Dumoulin & Visin (2016): (i, k, s, p, d) -> o
+GUIDE_CASES = [((4, 3, 1, 0, 1), 2), ((5, 4, 1, 2, 1), 6), ((5, 3, 1, 1, 1), 5), ((5, 3, 1, 2, 1), 7),
+               ((5, 3, 2, 0, 1), 2), ((5, 3, 2, 1, 1), 3), ((6, 3, 2, 1, 1), 3), ((7, 3, 1, 0, 2), 3)]
+
+
+def _titled_and_labelled(fig):
+    assert fig._suptitle is not None and fig._suptitle.get_text()
+    data_axes = [ax for ax in fig.axes if ax.images]
+    assert data_axes
+    for ax in data_axes:
+        assert ax.get_title(), "every panel has a title"
+    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+@pytest.mark.parametrize("case, o", GUIDE_CASES)
+def test_layout_matches_the_guide_and_an_actual_convolution(case, o):
+    i, k, s, p, d = case
+    lay = F.window_layout(i, k, s, p, d)
+    assert lay.o == o == cz.conv_output_size(i, k, s, p, d)
+    assert lay.unused == cz.unused_input(i, k, s, p, d)
+    x = np.arange(i * i).reshape(1, 1, i, i)
+    y = cz.conv2d(x, np.ones((1, 1, k, k), dtype=int), stride=s, padding=p, dilation=d)
+    assert y.shape == (1, 1, o, o)
+    # independent oracle: sum the taps the layout names, straight from the padded input
+    xp = np.pad(x[0, 0], p)
+    for r in range(o):
+        for c in range(o):
+            assert y[0, 0, r, c] == xp[np.ix_(lay.taps[r], lay.taps[c])].sum()
+
+
+def test_layout_counts_reads_and_leftovers():
+    lay = F.window_layout(6, 3, s=2)                 # windows at 0 and 2; cell 5 never read
+    assert lay.reads.tolist() == [1, 1, 2, 1, 1, 0] and lay.unused == 1
+    lay = F.window_layout(7, 3, s=2, d=2)            # taps 0,2,4 and 2,4,6: odd cells never read
+    assert lay.reads.tolist() == [1, 0, 2, 0, 2, 0, 1] and lay.unused == 0
+    lay = F.window_layout(5, 4, p=(1, 2))            # 'same' with an even kernel
+    assert lay.o == 5 and lay.length == 8
+    lay = F.window_layout(5, 2, s=2, ceil_mode=True)  # pooling's ceiling: the last window hangs over
+    assert lay.o == cz.pool_output_size(5, 2, ceil_mode=True) == 3 and lay.overhang == 1
+    assert lay.taps[-1].tolist() == [4, 5]
+
+
+@pytest.mark.parametrize("args, err, match", [
+    ((3, 5, 1, 0, 1), ValueError, r"the kernel does not fit: it spans d\(k - 1\) \+ 1 = 1\*\(5 - 1\) \+ 1 = 5 cells, "
+                                  r"but the padded input has only i \+ 2p = 3 \+ 2\*0 = 3"),
+    ((5, 3, 1, 0, 3), ValueError, "spans d"),
+    ((5, 3, 0, 0, 1), ValueError, "stride s must be positive"),
+    ((5, 3, 1, -1, 1), ValueError, "padding p must be at least 0"),
+    ((5, 3.0, 1, 0, 1), TypeError, "kernel size k must be an integer"),
+    ((5, 3, 1, (1, 2, 3), 1), ValueError, r"\(before, after\) pair"),
+])
+def test_layout_refuses_impossible_settings(args, err, match):
+    with pytest.raises(err, match=match):
+        F.window_layout(*args)
+
+
+def test_output_size_text_shows_the_floor():
+    assert F.output_size_text(6, 3, 2, 1, math=False) == \
+        "o = floor((6 + 2*1 - 1*(3 - 1) - 1) / 2) + 1 = floor(5 / 2) + 1 = 3"
+    assert r"\lfloor 5/2 \rfloor" in F.output_size_text(6, 3, 2, 1)
+
+
+def test_arithmetic_figure_writes_input_output_and_the_sum():
+    fig = F.arithmetic_figure(5, 3, s=2, p=1, position=(1, 2))
+    _titled_and_labelled(fig)
+    assert fig._suptitle.get_text().startswith("i = 5, k = 3, s = 2, p = 1, d = 1:")
+    ax_in, ax_w, ax_out = fig.axes
+    y = cz.conv2d(F.example_input(5)[None, None], np.ones((1, 1, 3, 3), dtype=int), stride=2, padding=1)[0, 0]
+    # output filled in reading order up to (1, 2): all 6 first cells, nothing after
+    assert _texts(ax_out) == [str(v) for v in y.ravel()[:6]]
+    assert fig._supxlabel.get_text().startswith(f"y[1, 2] = 3 + 1 + 0 + 2 + 3 + 0 + 2 + 2 + 0 = {y[1, 2]}")
+    # the input panel: 25 values plus 24 padding zeros; ticks in input coordinates (-1 .. 5)
+    assert len(_texts(ax_in)) == 25 + 24 and _texts(ax_in).count("0") >= 24
+    assert [t.get_text() for t in ax_in.get_xticklabels()] == [str(v) for v in range(-1, 6)]
+    assert "every cell is read" in ax_in.get_title()
+    assert ax_w.get_title().startswith("kernel 3x3")
+
+
+def test_arithmetic_figure_marks_unused_cells_and_several_positions():
+    fig = F.arithmetic_figure(6, 3, s=2, position=[(0, 0), (1, 1)])
+    ax_in, _, ax_out = fig.axes
+    assert "never read (11 cells)" in ax_in.get_title()       # row 5 and column 5: 6 + 6 - 1
+    assert len(_texts(ax_out)) == 4                           # several positions: the whole output
+    with pytest.raises(ValueError, match=r"position \(2, 0\) is outside the 2x2 output"):
+        F.arithmetic_figure(6, 3, s=2, position=(2, 0))
+    with pytest.raises(ValueError, match="draws at most 15"):
+        F.arithmetic_figure(9, 3, p=4)
+    with pytest.raises(ValueError, match="weight must have shape"):
+        F.arithmetic_figure(5, 3, weight=np.ones((2, 2)))
+
+
+def test_window_positions_figure_counts_reads():
+    fig = F.window_positions_figure(6, 3, s=2, p=1)
+    _titled_and_labelled(fig)
+    ax_x, ax_win, ax_reads = fig.axes
+    assert _texts(ax_reads) == ["1", "1", "2", "1", "2", "1", "1", "0"]
+    assert "1 cell(s) after the last window are never read" in ax_reads.get_title()
+    assert _texts(ax_win) == ["w0", "w1", "w2"] * 3
+    fig = F.window_positions_figure(5, 2, s=2, ceil_mode=True)
+    assert "hangs 1 cell(s) over the end" in fig.axes[2].get_title()
+    assert "-" in _texts(fig.axes[0])
+    fig = F.window_positions_figure(5, 4, p=cz.same_padding(5, 4))
+    assert "p = (1, 2)" in fig._suptitle.get_text()
+
+
+def test_receptive_field_figure_agrees_with_receptive_field():
+    stacks = {"three 3x3": [3, 3, 3], "3x3 s2, then 3x3": [(3, 2), 3], "dilated": [(3, 1, 1, 1), (3, 1, 2, 2)]}
+    fig = F.receptive_field_figure(stacks)
+    _titled_and_labelled(fig)
+    for ax, (name, layers) in zip(fig.axes, stacks.items()):
+        size = cz.receptive_field(layers)[-1].size
+        assert ax.get_title().startswith(f"{name}: {size}x{size}")
+    # three 3x3: per-axis path counts 1 3 6 7 6 3 1, the centre pixel reached by 7 * 7 = 49 paths
+    counts = np.array([int(t) for t in _texts(fig.axes[0])]).reshape(9, 9)
+    assert counts[4].tolist() == [0, 7, 21, 42, 49, 42, 21, 7, 0]
+    # independent oracle: the gradient of the centre output w.r.t. the input, by finite differences
+    x = np.zeros((1, 1, 9, 9), dtype=int)
+    conv3 = lambda v: cz.conv2d(cz.conv2d(cz.conv2d(v, np.ones((1, 1, 3, 3), int)), np.ones((1, 1, 3, 3), int)),
+                                np.ones((1, 1, 3, 3), int))  # noqa: E731
+    grad = np.zeros((9, 9), dtype=int)
+    for r in range(9):
+        for c in range(9):
+            x[:] = 0
+            x[0, 0, r, c] = 1
+            grad[r, c] = conv3(x)[0, 0, 1, 1]   # 9 -> 7 -> 5 -> 3: output (1, 1) is the centre
+    assert np.array_equal(grad, counts)
+    with pytest.raises(ValueError, match="non-empty dict"):
+        F.receptive_field_figure({})
+
+
+def test_draw_arithmetic_good_and_bad_settings():
+    fig = Wa.draw_arithmetic(i=5, k=3, s=2, p=1, d=1, step=4)
+    _titled_and_labelled(fig)
+    assert fig._supxlabel.get_text().startswith("y[1, 1]")
+    fig = Wa.draw_arithmetic(i=5, k=4, s=1, step=0, padding="same")
+    assert "p = (1, 2)" in fig._suptitle.get_text()
+    fig = Wa.draw_arithmetic(i=4, k=3, s=1, step=0, padding="full")
+    assert "p = 2" in fig._suptitle.get_text()
+    with pytest.raises(ValueError, match="the kernel does not fit"):
+        Wa.draw_arithmetic(i=3, k=5, p=0, step=0)
+    with pytest.raises(ValueError, match="step 9 does not exist: the output is 3x3"):
+        Wa.draw_arithmetic(i=5, k=3, s=2, p=1, step=9)
+    with pytest.raises(ValueError, match="padding mode must be one of"):
+        Wa.draw_arithmetic(padding="half")
+
+
+def test_arithmetic_explorer_plays_clamps_and_explains():
+    ex = Wa.arithmetic_explorer()
+    assert ex.message.value == "" and ex.image.value[:4] == b"\x89PNG"
+    assert ex.play.max == ex.controls["step"].max == 8
+    ex.controls["step"].value = 8
+    ex.controls["s"].value = 3                 # 5 + 2 - 3 = 4 -> floor(4/3) + 1 = 2: 4 steps
+    assert ex.controls["step"].value == 3 and ex.play.max == 3 and ex.message.value == ""
+    ex.controls["p"].value = 0
+    ex.controls["i"].value = 2                 # the 3x3 kernel no longer fits
+    assert "the kernel does not fit" in ex.message.value
+    ex.controls["padding"].value = "full"
+    assert ex.message.value == ""
+
+
+def test_explorer_redraw_is_fast():
+    Wa.draw_arithmetic()
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        Wa.draw_arithmetic(i=5, k=3, s=2, p=1, step=4)
+        times.append(time.perf_counter() - t0)
+    # the target is < 50 ms on a quiet machine; a loaded CI box gets generous slack
+    assert statistics.median(times) < 0.5
