@@ -252,7 +252,8 @@ def depthwise_figure(image, weight, depth_multiplier: int = 1):
 
     Column ``c*m + j`` shows, top to bottom, input channel ``c`` (repeated for each of its ``m`` kernels),
     kernel ``c*m + j`` with its values, and output channel ``c*m + j``, which is that one channel filtered by
-    that one kernel ('same' padding). No output channel mixes input channels.
+    that one kernel ('same' padding), each on its own diverging scale centred on 0. No output channel mixes
+    input channels.
 
     Parameters
     ----------
@@ -291,8 +292,7 @@ def depthwise_figure(image, weight, depth_multiplier: int = 1):
     fig, axes = new_figure(3, c * m, size=(1.9 * c * m + 0.6, 6.4), squeeze=False,
                            title=f"Depthwise: {c} channels x {m} kernel{'s' if m > 1 else ''} each = {c * m} "
                                  f"output channels, none mixing channels")
-    lim = symmetric_limits(y)
-    for o in range(c * m):
+    for o in range(c * m):  # each output on its own scale (a blur's range is far smaller than an edge map's)
         ch = o // m
         show_image(axes[0, o], x[ch], title=f"input channel {ch}")
         draw_grid(axes[1, o], w[o, 0], title=f"kernel {o} (of channel {ch})", fmt=_fmt, fontsize=8,
@@ -300,7 +300,6 @@ def depthwise_figure(image, weight, depth_multiplier: int = 1):
         axes[1, o].set_xticks([])
         axes[1, o].set_yticks([])
         show_image(axes[2, o], y[o], title=f"output channel {o}", signed=True)
-        axes[2, o].images[0].set_clim(*lim)
         axes[2, o].set_xlabel(f"= channel {ch} filtered\nby kernel {o} only", fontsize=9)
     axes[0, 0].set_ylabel("input")
     axes[1, 0].set_ylabel("kernel")
