@@ -1,0 +1,168 @@
+"""Chapter 4's figures and explorers: they draw, carry titles and labels, show the right numbers (checked
+against einsum and hand formulas, not against the functions that drew them), and refuse bad settings clearly."""
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+import convzoo as cz  # noqa: E402
+from convzoo.figures import pointwise as F  # noqa: E402
+from convzoo.widgets import pointwise as Wp  # noqa: E402
+
+
+def _titled_and_labelled(fig):
+    assert fig._suptitle is not None and fig._suptitle.get_text()
+    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert data_axes
+    for ax in data_axes:
+        assert ax.get_title(), "every panel has a title"
+        assert ax.get_xlabel(), "every panel has an x label"
+    assert any(ax.get_ylabel() for ax in data_axes)
+
+
+def _cell_texts(ax):
+    """The numbers written in a grid's cells (block names and the like are annotations, not texts)."""
+    from matplotlib.text import Annotation
+
+    return [t.get_text() for t in ax.texts if not isinstance(t, Annotation)]
+
+
+def test_pixel_dot_figure_writes_every_output_value_and_the_dot_product():
+    rng = np.random.default_rng(0)
+    x, w = rng.integers(-3, 4, (3, 4, 4)), rng.integers(-2, 3, (2, 3))
+    fig = F.pixel_dot_figure(x, w, pixel=(2, 1))
+    _titled_and_labelled(fig)
+    y = np.einsum("nd,dhw->nhw", w, x)                          # oracle: the dot product at every pixel
+    # the output grid lists both 4x4 outputs side by side, row by row
+    expected = [f"{v:g}" for v in np.concatenate([y[0], y[1]], axis=1).ravel()]
+    assert _cell_texts(fig.axes[2]) == expected
+    assert _cell_texts(fig.axes[0]) == [f"{v:g}" for v in np.concatenate(list(x), axis=1).ravel()]
+    assert [t.get_text() for t in fig.axes[2].texts if t not in fig.axes[2].texts[:32]] == ["out 0", "out 1"]
+    lines = fig.axes[2].get_xlabel().splitlines()[1:]
+    assert [line.rsplit("= ", 1)[1] for line in lines] == [f"{y[0, 2, 1]:g}", f"{y[1, 2, 1]:g}"]
+    terms = " + ".join(f"({a})*({b})" if a < 0 and b < 0 else f"({a})*{b}" if a < 0 else f"{a}*({b})" if b < 0
+                       else f"{a}*{b}" for a, b in zip(w[0], x[:, 2, 1]))
+    assert lines[0] == f"out 0 at (2, 1) = {terms} = {y[0, 2, 1]:g}"
+    # the 1x1 weight form is accepted too
+    assert _cell_texts(F.pixel_dot_figure(x, w[:, :, None, None], (2, 1)).axes[2]) == expected
+
+
+def test_pixel_dot_figure_refuses_bad_inputs():
+    x = np.ones((3, 2, 2))
+    with pytest.raises(ValueError, match=r"outside the 2x2 map"):
+        F.pixel_dot_figure(x, np.ones((2, 3)), pixel=(2, 0))
+    with pytest.raises(ValueError, match="expects 4 input channels, but x of size \\(3, 2, 2\\) has 3"):
+        F.pixel_dot_figure(x, np.ones((2, 4)))
+    with pytest.raises(ValueError, match="1x1 weight"):
+        F.pixel_dot_figure(x, np.ones((2, 3, 3, 3)))
+    with pytest.raises(ValueError, match="at most 6 channels"):
+        F.pixel_dot_figure(np.ones((7, 2, 2)), np.ones((1, 7)))
+
+
+def test_pixel_matrix_figure_is_the_reshaped_layer():
+    rng = np.random.default_rng(1)
+    x, w = rng.integers(0, 5, (3, 2, 3)), rng.integers(-2, 3, (4, 3))
+    fig = F.pixel_matrix_figure(x, w, pixel=(1, 2))
+    _titled_and_labelled(fig)
+    assert "row 5 is pixel (1, 2)" in fig._suptitle.get_text()
+    # oracle: loop over pixels, row-major
+    X = np.array([[x[d, r, c] for d in range(3)] for r in range(2) for c in range(3)])
+    Y = np.array([[sum(w[n, d] * X[p, d] for d in range(3)) for n in range(4)] for p in range(6)])
+    assert _cell_texts(fig.axes[0]) == [f"{v:g}" for v in X.ravel()]
+    assert _cell_texts(fig.axes[1]) == [f"{v:g}" for v in w.T.ravel()]
+    assert _cell_texts(fig.axes[2]) == [f"{v:g}" for v in Y.ravel()]
+    assert fig.axes[2].get_title() == "Y = X w.T  (6, 4)"
+    with pytest.raises(ValueError, match="at most 36 pixels"):
+        F.pixel_matrix_figure(np.ones((2, 7, 7)), np.ones((1, 2)))
+
+
+def test_bottleneck_costs_are_inceptions_numbers_by_hand():
+    c = F.bottleneck_costs()
+    assert c["direct_macs"] == 32 * 192 * 5 * 5 * 28 * 28 == 120_422_400
+    assert c["reduce_macs"] == 16 * 192 * 28 * 28 == 2_408_448
+    assert c["conv_macs"] == 32 * 16 * 5 * 5 * 28 * 28 == 10_035_200
+    assert c["bottleneck_macs"] == 12_443_648
+    assert c["direct_params"] == 32 * 192 * 25 and c["bottleneck_params"] == 16 * 192 + 32 * 16 * 25
+    # the counters agree with the size of an actual output of the same layer (small instance)
+    x = np.zeros((1, 6, 7, 7))
+    y = cz.conv2d(cz.conv2d(x, np.zeros((2, 6, 1, 1))), np.zeros((3, 2, 3, 3)), padding=1)
+    small = F.bottleneck_costs(6, 2, 3, 3, 7)
+    assert small["conv_macs"] == y.size * 2 * 9 and small["reduce_macs"] == 7 * 7 * 2 * 6
+    with pytest.raises(ValueError, match="odd"):
+        F.bottleneck_costs(kernel_size=4)
+    with pytest.raises(ValueError, match="mid_channels must be a positive int"):
+        F.bottleneck_costs(mid_channels=0)
+
+
+def test_bottleneck_cost_figure_writes_the_counts():
+    fig = F.bottleneck_cost_figure()
+    _titled_and_labelled(fig)
+    assert fig.axes[0].get_title() == "multiply-adds: 120,422,400 vs 12,443,648 (9.7x fewer)"
+    assert fig.axes[1].get_title() == "weights: 153,600 vs 15,872 (9.7x fewer)"
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["5x5 192 -> 32: 120,422,400", "1x1 192 -> 16: 2,408,448", "5x5 16 -> 32: 10,035,200"]
+    wider = F.bottleneck_cost_figure(16, 64, 16, 3, 8)
+    assert "more" in wider.axes[0].get_title()
+
+
+def test_collapse_figure_counts_distinct_outputs():
+    x = np.array([[[0, 1, 2], [1, 2, 0]], [[2, 1, 0], [0, 0, 1]]])
+    fig = F.collapse_figure(x, [1, 1])
+    _titled_and_labelled(fig)
+    sums = {int(a + b) for a, b in zip(x[0].ravel(), x[1].ravel())}
+    points = set(zip(x[0].ravel(), x[1].ravel()))
+    assert fig.axes[1].get_title() == f"{len(sums)} distinct outputs for {len(points)} distinct pixels"
+    with pytest.raises(ValueError, match=r"must be \(1, 2\)"):
+        F.collapse_figure(x, np.ones((2, 2)))
+    with pytest.raises(ValueError, match="all zeros"):
+        F.collapse_figure(x, [0, 0])
+
+
+def test_squeeze_excitation_figure_shows_means_and_gates():
+    rng = np.random.default_rng(2)
+    x = rng.standard_normal((6, 4, 4))
+    p = cz.init_squeeze_excitation(6, 3, rng=0)
+    fig = F.squeeze_excitation_figure(x, **p)
+    _titled_and_labelled(fig)
+    # oracle: the block written out with numpy
+    s = x.mean(axis=(1, 2))
+    hidden = np.maximum(p["w1"][:, :, 0, 0] @ s + p["b1"], 0)
+    gate = 1 / (1 + np.exp(-(p["w2"][:, :, 0, 0] @ hidden + p["b2"])))
+    heights = [[bar.get_height() for bar in ax.patches] for ax in fig.axes]
+    np.testing.assert_allclose(heights[0], s)
+    np.testing.assert_allclose(heights[1], gate)
+    np.testing.assert_allclose(heights[2], s * gate)
+    assert [t.get_text() for t in fig.axes[1].texts] == [f"{v:.2f}" for v in gate]
+    with pytest.raises(ValueError, match="at most 16 channels"):
+        F.squeeze_excitation_figure(np.ones((20, 2, 2)), **cz.init_squeeze_excitation(20, 4, rng=0))
+
+
+def test_pointwise_draw_with_good_and_bad_settings():
+    for view in Wp.VIEWS:
+        _titled_and_labelled(Wp.draw_pointwise(d_in=4, d_out=3, row=2, col=0, view=view))
+    with pytest.raises(ValueError, match="outside the 3x3 map"):
+        Wp.draw_pointwise(row=3)
+    with pytest.raises(ValueError, match="d_out must be between 1 and 4"):
+        Wp.draw_pointwise(d_out=5)
+    with pytest.raises(ValueError, match="view must be one of"):
+        Wp.draw_pointwise(view="3d")
+
+
+def test_pointwise_explorer_builds_and_reports_a_pixel_outside_the_map():
+    e = Wp.pointwise_explorer()
+    assert e.message.value == "" and len(e.image.value) > 0
+    e.controls["col"].value = 3
+    assert "outside the 3x3 map" in e.message.value
+    e.controls["col"].value = 0
+    e.controls["view"].value = "pixel matrix"
+    assert e.message.value == ""
+
+
+def test_bottleneck_explorer_builds_and_refuses_an_even_kernel():
+    _titled_and_labelled(Wp.draw_bottleneck(64, 8, 16, 3, 14))
+    e = Wp.bottleneck_explorer()
+    assert e.message.value == "" and len(e.image.value) > 0
+    e.controls["kernel_size"].value = 4
+    assert "odd" in e.message.value
+    e.controls["kernel_size"].value = 3
+    assert e.message.value == ""
