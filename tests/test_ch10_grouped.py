@@ -72,7 +72,8 @@ def test_groups_equal_channels_is_depthwise():
 # ---- figures ------------------------------------------------------------------------------------------------
 def _titled_and_labelled(fig):
     assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if (ax.images or ax.collections or ax.patches) and ax.get_label() != "<colorbar>"]
+    data_axes = [ax for ax in fig.axes
+                 if (ax.images or ax.collections or ax.patches) and ax.get_label() != "<colorbar>"]
     assert data_axes
     for ax in data_axes:
         assert ax.get_title(), "every panel has a title"
@@ -94,9 +95,10 @@ def test_weight_structure_figure_shows_the_mask_and_the_seed_counts():
     fig = F.weight_structure_figure(4, 6, 2, kernel_size=3)
     _titled_and_labelled(fig)
     grid = fig.axes[1]
-    # the cells hold the group number (1, 2) inside the blocks and 0 outside: exactly group_mask * group
-    want = cz.group_mask(6, 4, 2) * (np.arange(6)[:, None] // 3 + 1)
-    assert [t.get_text() for t in grid.texts] == [str(v) for v in want.ravel()]
+    # the cells inside the blocks hold their group number (0, 1), the others are blank: group_mask, read by group
+    mask = cz.group_mask(6, 4, 2)
+    want = (mask * (np.arange(6)[:, None] // 3))[mask == 1]
+    assert [t.get_text() for t in grid.texts] == [str(v) for v in want]
     assert "6x2x3x3 + 6 = 114 parameters (groups=1: 222)" in fig._suptitle.get_text()
     assert len(fig.axes[0].collections[0].get_segments()) == 12      # 6 outputs x 2 inputs each
     big = F.weight_structure_figure(24, 32, 4, kernel_size=5)

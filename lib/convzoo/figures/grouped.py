@@ -76,7 +76,8 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     Left: input channels in a row at the bottom, output channels at the top, a line wherever an output
     channel's filter has a (non-zero) kernel for that input channel, coloured by group. Right: the same as
     the ``(C_out, C_in)`` grid :func:`convzoo.group_mask`, each connected cell holding its group number
-    (1 ... g) and every other cell 0. The title counts parameters with :func:`convzoo.conv_params`.
+    (0 ... g - 1, numbered from 0 as in code) and every other cell blank: there the filter has no kernel.
+    The title counts parameters with :func:`convzoo.conv_params`.
 
     Parameters
     ----------
@@ -96,7 +97,7 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     >>> fig = weight_structure_figure(4, 6, 2, kernel_size=3)
     >>> print(fig.axes[1].get_title())
     weight (6, 2, 3, 3): group of
-    each kernel (0 = no kernel)
+    each kernel (blank = no kernel)
     >>> print(fig._suptitle.get_text())
     groups=2: each group maps 2 -> 3 channels
     6x2x3x3 + 6 = 114 parameters (groups=1: 222)
@@ -108,7 +109,7 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
                          f"out_channels={c_out}")
     mask = group_mask(c_out, c_in, g)
     group_of_out = np.arange(c_out) // (c_out // g)
-    labelled = mask * (group_of_out[:, None] + 1)
+    labelled = np.where(mask == 1, group_of_out[:, None], np.nan)    # blank where there is no kernel
     params, full = conv_params(c_in, c_out, k, groups=g), conv_params(c_in, c_out, k)
     title = (f"groups={g}: each group maps {c_in // g} -> {c_out // g} channels\n"
              f"{c_out}x{c_in // g}x{k}x{k} + {c_out} = {params:,} parameters (groups=1: {full:,})")
@@ -118,7 +119,7 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     colours = _group_colours(g)
     from matplotlib.colors import ListedColormap
 
-    grid_cmap = ListedColormap(["#eeeeee"] + colours)   # 0 = no kernel: pale grey; group j: its line colour
+    grid_cmap = ListedColormap(colours)   # group j in its line colour; no kernel: blank
     # two rows of dots, centred against each other
     x_in = np.arange(c_in) - (c_in - 1) / 2
     x_out = np.arange(c_out) - (c_out - 1) / 2
@@ -143,9 +144,9 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     ax_lines.set_title(f"who reads whom: {c_out * c_in // g} of {c_out * c_in} links")
     for side in ("top", "right", "bottom"):
         ax_lines.spines[side].set_visible(False)
-    draw_grid(ax_grid, labelled, cmap=grid_cmap, vmin=-0.5, vmax=g + 0.5, annotate=width <= 12,
+    draw_grid(ax_grid, labelled, cmap=grid_cmap, vmin=-0.5, vmax=g - 0.5, annotate=width <= 12,
               labels=width <= 12, xlabel="input channel i", ylabel="output channel o",
-              title=f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (0 = no kernel)")
+              title=f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (blank = no kernel)")
     if width > 12:  # too many cells to write (and slow to tick): colours only
         ax_grid.set_xlabel("input channel i")
         ax_grid.set_ylabel("output channel o")
@@ -290,8 +291,8 @@ def perturbation_figure(before, after, channel, in_channels, groups):
         if o == 0:
             ax.set_ylabel("change map")
     fig.colorbar(im, ax=fig.axes[1:], shrink=0.8, label="after - before")
-    fig.suptitle(f"input channel {ch} changed (group {j + 1} of {g}):\nonly output channels {j * og} to "
-                 f"{(j + 1) * og - 1} change, the other {c_out - og} do not")
+    fig.suptitle(f"input channel {ch} changed (it is in group {j} of groups 0 to {g - 1}):\n"
+                 f"only output channels {j * og} to {(j + 1) * og - 1} change, the other {c_out - og} do not")
     return fig
 
 
