@@ -166,3 +166,15 @@ def test_bottleneck_explorer_builds_and_refuses_an_even_kernel():
     assert "odd" in e.message.value
     e.controls["kernel_size"].value = 3
     assert e.message.value == ""
+
+
+def test_channel_mix_figure_titles_the_weights_and_draws_each_output():
+    img = np.random.default_rng(3).random((3, 5, 6))
+    fig = F.channel_mix_figure(img, [[0.299, 0.587, 0.114], [-0.5, -0.5, 1]], names=["grey", "blue - yellow"])
+    _titled_and_labelled(fig)
+    titles = [ax.get_title() for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert titles[1:] == ["grey: 0.299 R + 0.587 G + 0.114 B", "blue - yellow: -0.5 R - 0.5 G + 1 B"]
+    shown = fig.axes[1].images[0].get_array()
+    np.testing.assert_allclose(shown, 0.299 * img[0] + 0.587 * img[1] + 0.114 * img[2])
+    with pytest.raises(ValueError, match="RGB image"):
+        F.channel_mix_figure(np.ones((2, 4, 4)), np.ones((1, 2)))

@@ -21,9 +21,9 @@ from .._args import as_array
 from ..blocks import squeeze_excitation
 from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, show_image, symmetric_limits
 
-__all__ = ["pixel_dot_figure", "pixel_matrix_figure", "bottleneck_cost_figure", "bottleneck_costs",
+__all__ = ["pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure", "bottleneck_cost_figure", "bottleneck_costs",
            "collapse_figure", "squeeze_excitation_figure"]
 
 
@@ -218,6 +218,57 @@ def pixel_matrix_figure(x, w, pixel=(0, 0)):
     labels = [f"{i} ({i // wd},{i % wd})" for i in range(rows)]
     for ax in (axes[0], axes[2]):
         ax.set_yticks(np.arange(rows), labels, fontsize=7)
+    return fig
+
+
+def channel_mix_figure(image, w, names=None):
+    """A colour photo through a 1x1 convolution: each output channel is one weighted sum of R, G and B.
+
+    Left: the photo. Then one panel per filter (row of ``w``): the output map, grey for a filter whose output
+    cannot be negative, a diverging map centred on 0 otherwise, with a colour bar; its title gives the
+    weights.
+
+    Parameters
+    ----------
+    image : array_like
+        ``(3, H, W)``, values in ``[0, 1]`` (as :func:`convzoo.sample_image` gives).
+    w : array_like
+        ``(N, 3)`` or ``(N, 3, 1, 1)``, at most 4 filters.
+    names : list of str, optional
+        A name per filter.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> fig = channel_mix_figure(np.ones((3, 4, 4)) / 2, [[0.299, 0.587, 0.114]], names=["grey"])
+    >>> fig.axes[1].get_title()
+    'grey: 0.299 R + 0.587 G + 0.114 B'
+    """
+    x, w = _layer(image, w, "channel_mix_figure")
+    if x.shape[0] != 3 or w.shape[0] > 4:
+        raise ValueError(f"channel_mix_figure takes an RGB image (3, H, W) and at most 4 filters, but got "
+                         f"image of size {tuple(x.shape)} and w of size {tuple(w.shape)}")
+    y = pointwise_conv2d(x, w)
+    n = w.shape[0]
+    names = names or [f"filter {k}" for k in range(n)]
+    fig, axes = new_figure(1, n + 1, size=(2.7 * (n + 1) + 0.5, 3.1),
+                           title=f"A 1x1 convolution on a photo: 3 channels (R, G, B) -> {n}")
+    show_image(axes[0], np.clip(np.moveaxis(x, 0, -1), 0, 1), title=f"input, {x.shape[1]}x{x.shape[2]} RGB")
+    for k in range(n):
+        terms = " ".join(f"{'-' if v < 0 else '+'} {abs(float(v)):g} {c}" for v, c in zip(w[k], "RGB"))
+        terms = terms[2:] if terms.startswith("+") else "-" + terms[2:]
+        signed = bool(y[k].min() < 0)
+        show_image(axes[k + 1], y[k], title=f"{names[k]}: {terms}", cmap=None if signed else "gray",
+                   signed=signed, colorbar=True)
+        axes[k + 1].title.set_fontsize(9)
+    for ax in axes:
+        ax.set_xlabel("column")
+        ax.set_ylabel("row")
+        for im in ax.images:
+            im.set_interpolation("nearest")         # crisp pixels, and a small PNG in the stored notebook
     return fig
 
 

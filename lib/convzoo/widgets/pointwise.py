@@ -21,7 +21,7 @@ VIEWS = ("per pixel", "pixel matrix")
 """What the explorer draws: the channel grids and one dot product per pixel, or the ``(H*W, D)`` matrix product."""
 
 
-def draw_pointwise(d_in=3, d_out=2, row=1, col=2, view="per pixel"):
+def draw_pointwise(d_in=3, d_out=2, row=1, col=0, view="per pixel"):
     """Figure for the explorer: the first ``d_in`` channels of :data:`EXAMPLE_X` through a ``d_in -> d_out`` 1x1 conv.
 
     Raises ``ValueError`` for channel counts outside 1..4, a pixel outside the 3x3 map, or an unknown view.
@@ -63,7 +63,7 @@ def pointwise_explorer():
         d_in=W.IntSlider(value=3, min=1, max=4, description="D_in"),
         d_out=W.IntSlider(value=2, min=1, max=4, description="D_out"),
         row=W.IntSlider(value=1, min=0, max=3, description="pixel row"),
-        col=W.IntSlider(value=2, min=0, max=3, description="pixel col"),
+        col=W.IntSlider(value=0, min=0, max=3, description="pixel col"),
         view=W.ToggleButtons(options=list(VIEWS), value="per pixel", description="view"),
     )
 
