@@ -51,5 +51,11 @@ grade: $(STAMP)
 	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder-or-glob [CSV=grades.csv] [EXERCISE=exercises/NN_....ipynb]"; exit 2; }
 	$(BIN)/python -m convzoo grade $(SUBMISSIONS) --csv $(or $(CSV),grades.csv) $(if $(EXERCISE),--exercise $(EXERCISE),)
 
+# Time the convolution core (reference layers vs torch CPU and the numpy matmul ceiling), every chapter
+# notebook's execution and every explorer's redraw; results in benchmarks/results/ (see benchmarks/RESULTS.md).
+# `make bench BENCH_ARGS=--layers-only` times only the layers.
+bench: $(STAMP)
+	$(TESTENV) $(BIN)/python benchmarks/bench_conv.py $(BENCH_ARGS)
+
 clean-venv:
 	rm -rf $(VENV)
