@@ -111,7 +111,7 @@ def test_collapse_figure_counts_distinct_outputs():
     _titled_and_labelled(fig)
     sums = {int(a + b) for a, b in zip(x[0].ravel(), x[1].ravel())}
     points = set(zip(x[0].ravel(), x[1].ravel()))
-    assert fig.axes[1].get_title() == f"{len(sums)} distinct outputs for {len(points)} distinct pixels"
+    assert fig.axes[1].get_title() == f"{len(sums)} distinct outputs for {len(points)} distinct points"
     with pytest.raises(ValueError, match=r"must be \(1, 2\)"):
         F.collapse_figure(x, np.ones((2, 2)))
     with pytest.raises(ValueError, match="all zeros"):

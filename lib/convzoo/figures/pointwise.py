@@ -382,7 +382,7 @@ def collapse_figure(x, w):
     >>> x = np.array([[[0, 1], [2, 3]], [[3, 2], [1, 0]]])
     >>> fig = collapse_figure(x, [1, 1])                                 # every pixel sums to 3
     >>> fig.axes[1].get_title()
-    '1 distinct output for 4 distinct pixels'
+    '1 distinct output for 4 distinct points'
     """
     w = np.asarray(w)
     x, w = _layer(x, w.reshape(1, -1) if w.ndim == 1 else w, "collapse_figure")
@@ -405,6 +405,10 @@ def collapse_figure(x, w):
         else:
             ax.axvline(level / a, linestyle="--", color="grey", linewidth=0.8)
     sc = ax.scatter(p0, p1, c=y, cmap=SEQUENTIAL, s=60, edgecolors="black", zorder=3)
+    if p0.size <= 36:
+        for a0, a1 in set(zip(p0, p1)):
+            ax.annotate(f"({_fmt(a0)}, {_fmt(a1)})", (a0, a1), textcoords="offset points", xytext=(6, 4),
+                        fontsize=7)
     ax.set_xlim(lo, hi)
     ax.set_ylim(lo, hi)
     ax.set_aspect("equal")
@@ -425,7 +429,7 @@ def collapse_figure(x, w):
     ax.set_ylabel("one channel left")
     n_distinct = len(values)
     ax.set_title(f"{n_distinct} distinct output{'s' if n_distinct != 1 else ''} for {len(set(zip(p0, p1)))} "
-                 "distinct pixels")
+                 "distinct points")
     return fig
 
 
