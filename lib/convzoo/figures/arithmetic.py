@@ -320,10 +320,9 @@ def arithmetic_figure(i, k, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=No
 
     cell = 0.42
     widths = [n, k, o]
-    fig, ax = new_figure(size=(cell * (sum(widths) + 6) + 1.5, cell * n + 2.2),
-                         title=f"{_params_text(i, k, s, pad, d)}:   {output_size_text(i, k, s, p, d)}")
-    ax.remove()
-    ax_in, ax_w, ax_out = fig.subplots(1, 3, gridspec_kw=dict(width_ratios=widths))
+    fig, (ax_in, ax_w, ax_out) = new_figure(1, 3, size=(cell * (sum(widths) + 6) + 1.5, cell * n + 2.2),
+                                            title=f"{_params_text(i, k, s, pad, d)}:   {output_size_text(i, k, s, p, d)}")
+    ax_in.get_subplotspec().get_gridspec().set_width_ratios(widths)   # one cell is as wide in every panel
 
     draw_grid(ax_in, shown_x, padding=is_pad, fmt=_fmt, vmin=min(0.0, float(np.min(x))),
               vmax=float(np.max(x)) or 1.0, labels=False)
@@ -357,7 +356,7 @@ def arithmetic_figure(i, k, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=No
         outline(ax_out, r, c, colour=_COLOURS[m % len(_COLOURS)])
     empty = [(a, b) for a in range(o) for b in range(o) if not np.isfinite(shown_y[a, b])]
     if empty:
-        ax_out.add_collection(_cells(empty, facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=1))
+        ax_out.add_collection(_cells(empty, facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=3))
     r, c = positions[0]
     if len(terms) <= 9:
         products = terms if weight is None else [f"{_fmt(t)}*{_fmt(v)}" for t, v in zip(terms, w.ravel())]
@@ -422,11 +421,11 @@ def window_positions_figure(i, k, s=1, p=0, d=1, *, ceil_mode=False, x=None):
     for j in range(o):
         windows[j, lay.taps[j]] = np.arange(k)
 
-    fig, ax = new_figure(size=(max(7.8, 0.42 * n + 2.2), 0.36 * (o + 2) + 2.0),
+    fig, axes = new_figure(3, 1, size=(max(7.8, 0.42 * n + 2.2), 0.36 * (o + 2) + 2.0),
                          title=f"{_params_text(i, k, s, pad, d)}" + (", ceil_mode" if ceil_mode else "")
                          + ":   " + (f"o = {o} (ceiling)" if ceil_mode else output_size_text(i, k, s, p, d)))
-    ax.remove()
-    ax_x, ax_win, ax_reads = fig.subplots(3, 1, gridspec_kw=dict(height_ratios=[1, o, 1]), sharex=True)
+    ax_x, ax_win, ax_reads = axes
+    ax_x.get_subplotspec().get_gridspec().set_height_ratios([1, o, 1])
     ticks = np.arange(n)
     draw_grid(ax_x, row[None], padding=is_pad[None], fmt=_fmt, xlabel="", ylabel="")
     ax_x.set_yticks([0], ["x"])
