@@ -78,8 +78,12 @@ def _side_by_side(maps):
 
 def _blocks(ax, k, h, w, r, c, name):
     """Ticks, block names and the outlined pixel of ``k`` side-by-side ``h x w`` maps."""
+    # draw_grid ran with labels=False (no ticks), so each tick is made once, here
     ax.set_xticks([i * (w + 1) + j for i in range(k) for j in range(w)], [str(j) for _ in range(k) for j in range(w)],
                   fontsize=8)
+    ax.set_yticks(np.arange(h))
+    ax.set_xlabel("column")
+    ax.set_ylabel("row")
     for i in range(k):
         ax.annotate(f"{name} {i}", xy=(i * (w + 1) + (w - 1) / 2, 1.0), xycoords=("data", "axes fraction"),
                     xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=9)
@@ -137,12 +141,12 @@ def pixel_dot_figure(x, w, pixel=(0, 0)):
     ax0.remove()
     grid = fig.add_gridspec(1, 5, width_ratios=[side + 1e-3] + widths + [side + 1e-3])
     axes = [fig.add_subplot(grid[0, k + 1]) for k in range(3)]
-    draw_grid(axes[0], _side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9)
+    draw_grid(axes[0], _side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9, labels=False)
     _blocks(axes[0], d, h, wd, r, c, "in")
     axes[0].set_title(f"input x: {d} x {h} x {wd}", pad=20)
     draw_grid(axes[1], w, fmt=_fmt, highlight=(0, 0, n, d), fontsize=9, xlabel="input channel d", ylabel="filter n")
     axes[1].set_title(f"weight w: {n} x {d}", pad=20)
-    draw_grid(axes[2], _side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9)
+    draw_grid(axes[2], _side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9, labels=False)
     _blocks(axes[2], n, h, wd, r, c, "out")
     axes[2].set_title(f"output y: {n} x {h} x {wd}", pad=20)
     lines = [f"out {k} at ({r}, {c}) = {_dot_terms(w[k], x[:, r, c])} = {_fmt(y[k, r, c])}" for k in range(n)]
@@ -207,17 +211,18 @@ def pixel_matrix_figure(x, w, pixel=(0, 0)):
         grid = fig.add_gridspec(1, 3, width_ratios=[d, n, n])
         axes = [fig.add_subplot(grid[0, k]) for k in range(3)]
     xs = _scale(X)
-    draw_grid(axes[0], X, **xs, fmt=_fmt, title=f"X  {X.shape}", fontsize=8, xlabel="channel d",
-              ylabel="pixel row r*W + c")
+    draw_grid(axes[0], X, **xs, fmt=_fmt, title=f"X  {X.shape}", fontsize=8, labels=False)
     outline(axes[0], row, 0, 1, d)
     draw_grid(axes[1], w.T, fmt=_fmt, title=f"w.T  {w.T.shape}", fontsize=8, xlabel="filter n",
               ylabel="channel d")
-    draw_grid(axes[2], Y, **_scale(Y), fmt=_fmt, title=f"Y = X w.T  {Y.shape}", fontsize=8, xlabel="output channel n",
-              ylabel="pixel row r*W + c")
+    draw_grid(axes[2], Y, **_scale(Y), fmt=_fmt, title=f"Y = X w.T  {Y.shape}", fontsize=8, labels=False)
     outline(axes[2], row, 0, 1, n)
     labels = [f"{i} ({i // wd},{i % wd})" for i in range(rows)]
-    for ax in (axes[0], axes[2]):
-        ax.set_yticks(np.arange(rows), labels, fontsize=7)
+    for ax, cols, name in ((axes[0], d, "channel d"), (axes[2], n, "output channel n")):
+        ax.set_yticks(np.arange(rows), labels, fontsize=7)       # ticks made once (draw_grid had labels=False)
+        ax.set_xticks(np.arange(cols))
+        ax.set_xlabel(name)
+        ax.set_ylabel("pixel row r*W + c")
     return fig
 
 
