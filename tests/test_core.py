@@ -288,3 +288,129 @@ def test_same_padding_matches_torch():
     x, w = rng.standard_normal((1, 2, 7, 8)), rng.standard_normal((3, 2, 4, 3))
     theirs = torch.nn.functional.conv2d(torch.from_numpy(x), torch.from_numpy(w), padding="same", dilation=2)
     np.testing.assert_allclose(cz.conv2d(x, w, padding="same", dilation=2), theirs.numpy(), atol=1e-10)
+
+
+# ---- the fast paths of issue 9: scatter transposed convolution, chunking, bounded memory -------------
+def dense_transpose(core_op, x, w, bias, stride, padding, output_padding, groups, dilation):
+    """The textbook transposed convolution: ``core_op`` (vectorized or naive) run densely over the input
+    spread apart by ``stride``, padded by ``d(k-1)-p`` (+ output_padding), with flipped, transposed weights.
+    This is what conv_transpose* computed before it became a scatter."""
+    nd = w.ndim - 2
+    k = w.shape[2:]
+    c_in, og = w.shape[:2]
+    wt = w.reshape((groups, c_in // groups, og) + k).swapaxes(1, 2).reshape((groups * og, c_in // groups) + k)
+    wt = wt[(Ellipsis,) + (slice(None, None, -1),) * nd]
+    pads = tuple((d * (kk - 1) - p, d * (kk - 1) - p + op)
+                 for d, kk, p, op in zip(dilation, k, padding, output_padding))
+    return core_op(x, wt, bias, 1, pads, dilation, groups, input_dilation=stride)
+
+
+def random_transpose_config(rng, nd):
+    g = int(rng.choice([1, 1, 2, 3]))
+    k = tuple(int(v) for v in rng.integers(1, 5, nd))
+    s = tuple(int(v) for v in rng.integers(1, 4, nd))
+    d = tuple(int(v) for v in rng.integers(1, 3, nd))
+    # padding up to and beyond d(k-1) (the core op then crops: negative padding)
+    p = tuple(int(rng.integers(0, dd * (kk - 1) + 2)) for dd, kk in zip(d, k))
+    op = tuple(int(rng.integers(0, max(ss, dd))) for ss, dd in zip(s, d))
+    size = tuple(int(v) for v in rng.integers(1, 7 if nd < 3 else 5, nd))
+    return g, k, dict(stride=s, padding=p, output_padding=op, groups=g, dilation=d), size
+
+
+@pytest.mark.parametrize("seed", range(120))
+def test_transposed_scatter_matches_the_dense_zero_inserted_path_and_the_naive_twin(seed):
+    rng = np.random.default_rng(5000 + seed)
+    nd = 1 + seed % 3
+    while True:
+        g, k, cfg, size = random_transpose_config(rng, nd)
+        out = [(i - 1) * s - 2 * p + d * (kk - 1) + op + 1 for i, s, p, d, kk, op in
+               zip(size, cfg["stride"], cfg["padding"], cfg["dilation"], k, cfg["output_padding"])]
+        if min(out) >= 1:
+            break
+    dtype = [np.float32, np.float64, np.int64][seed % 3]
+    x = rng.integers(-3, 4, (int(rng.integers(1, 4)), g * int(rng.integers(1, 3))) + size).astype(dtype)
+    w = rng.integers(-3, 4, (x.shape[1], int(rng.integers(1, 3))) + k).astype(dtype)
+    b = rng.integers(-3, 4, g * w.shape[1]).astype(dtype) if seed % 2 else None
+    convT = {1: cz.conv_transpose1d, 2: cz.conv_transpose2d, 3: cz.conv_transpose3d}[nd]
+    fast = convT(x, w, b, **cfg)
+    args = (x, w, b, cfg["stride"], cfg["padding"], cfg["output_padding"], cfg["groups"], cfg["dilation"])
+    dense = dense_transpose(conv_general, *args)
+    naive = dense_transpose(conv_general_naive, *args)
+    assert fast.shape == dense.shape == naive.shape
+    assert fast.dtype == dense.dtype
+    if dtype == np.int64:                               # small integers: every path is exact
+        assert np.array_equal(fast, dense) and np.array_equal(fast, naive)
+    else:
+        tol = 1e-4 if dtype == np.float32 else 1e-10
+        np.testing.assert_allclose(fast, dense, rtol=tol, atol=tol)
+        np.testing.assert_allclose(fast, naive, rtol=tol, atol=tol)
+
+
+@pytest.mark.parametrize("budget", [1, 3000, 40000])
+def test_transposed_chunking_is_exact(monkeypatch, budget):
+    """Tiny budgets force a chunk per input row inside one image, or a few whole images per chunk."""
+    import convzoo.core as core
+
+    rng = np.random.default_rng(8)
+    x, w = rng.standard_normal((5, 6, 7, 9)), rng.standard_normal((6, 2, 4, 3))
+    kw = dict(stride=(2, 3), padding=(1, 2), output_padding=(1, 0), groups=2, dilation=(1, 2))
+    full = cz.conv_transpose2d(x, w, **kw)
+    monkeypatch.setattr(core, "_CHUNK_BYTES", budget)
+    np.testing.assert_allclose(cz.conv_transpose2d(x, w, **kw), full, atol=1e-12)
+    np.testing.assert_allclose(full, dense_transpose(conv_general, x, w, None, (2, 3), (1, 2), (1, 0), 2, (1, 2)),
+                               atol=1e-12)
+
+
+@pytest.mark.parametrize("budget", [1, 5000])
+def test_depthwise_chunking_is_exact(monkeypatch, budget):
+    """The tap-by-tap path over blocks of planes (a block may cut a group of images mid-way), with a
+    depth multiplier, stride, dilation, input dilation and cropping (negative) padding."""
+    import convzoo.core as core
+
+    rng = np.random.default_rng(9)
+    x, w = rng.standard_normal((3, 5, 9, 8)), rng.standard_normal((10, 1, 3, 2))
+    cfg = dict(stride=(2, 1), padding=((2, -1), (1, 3)), dilation=(1, 2), groups=5, input_dilation=(1, 2))
+    oracle = conv_general_naive(x, w, None, **cfg)
+    monkeypatch.setattr(core, "_CHUNK_BYTES", budget)
+    np.testing.assert_allclose(conv_general(x, w, None, **cfg), oracle, atol=1e-12)
+
+
+def _peak_bytes(fn):
+    """Peak bytes numpy allocated while ``fn`` ran (numpy reports its buffers to tracemalloc)."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+
+
+@pytest.mark.parametrize("kind", ["dense", "grouped", "depthwise", "transposed"])
+def test_working_memory_stays_within_the_chunk_budget(monkeypatch, kind):
+    """A big batch: beyond the output (and, for im2col, one channels-last padded copy of the input), the
+    working buffers stay within the chunk budget; never k^2 x the input as a whole-batch im2col would."""
+    import convzoo.core as core
+
+    budget = 256 << 10
+    monkeypatch.setattr(core, "_CHUNK_BYTES", budget)
+    rng = np.random.default_rng(10)
+    x = rng.standard_normal((64, 16, 24, 24), dtype=np.float32)                 # 2.4 MB, 64 images
+    if kind == "transposed":
+        w = rng.standard_normal((16, 8, 4, 4), dtype=np.float32)
+        call = lambda: cz.conv_transpose2d(x, w, stride=2, padding=1)          # noqa: E731
+        whole = x.size // 16 * 16 * 8 * 4                                    # every pixel's cols at once
+        allowed = 64 * 8 * (50 * 50 - 48 * 48) * 4                           # the uncropped border of the output
+    else:
+        groups = {"dense": 1, "grouped": 4, "depthwise": 16}[kind]
+        w = rng.standard_normal((16, 16 // groups, 3, 3), dtype=np.float32)
+        call = lambda: cz.conv2d(x, w, padding=1, groups=groups)               # noqa: E731
+        whole = x.size * 9 * 4                                               # the whole-batch patch matrix
+        allowed = 0 if kind == "depthwise" else 64 * 26 * 26 * 16 * 4        # the padded channels-last copy
+    y, peak = _peak_bytes(call)
+    extra = peak - y.nbytes - allowed
+    assert extra <= 1.25 * budget, f"{kind}: {extra} bytes of working memory for a budget of {budget}"
+    assert peak < whole / 2

@@ -155,89 +155,142 @@ def conv_general(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1, inp
             [ 9,  6, 14]]])
     """
     spec = ConvSpec(x, w, bias, stride, padding, dilation, groups, input_dilation)
-    xp = _dilate_and_pad(spec.x.astype(spec.dtype, copy=False), spec.input_dilation, spec.padding)
+    x = spec.x.astype(spec.dtype, copy=False)
     w = spec.w.astype(spec.dtype, copy=False)
     if w.shape[1] == 1:
-        y = _conv_tapwise(xp, w, spec)
+        y = _conv_tapwise(x, w, spec)
     elif all(k == 1 for k in spec.kernel):
-        y = _conv_pointwise(xp, w, spec)
+        y = _conv_pointwise(x, w, spec)
     else:
-        y = _conv_im2col(xp, w, spec)
+        y = _conv_im2col(x, w, spec)
     return spec.finish(y)
 
 
-def _dilate_and_pad(x: np.ndarray, input_dilation, padding) -> np.ndarray:
-    """Insert ``D - 1`` zeros between input pixels, then pad (negative padding crops)."""
-    if any(D > 1 for D in input_dilation):
-        shape = x.shape[:2] + tuple((i - 1) * D + 1 for i, D in zip(x.shape[2:], input_dilation))
-        z = np.zeros(shape, dtype=x.dtype)
-        z[(slice(None), slice(None)) + tuple(slice(None, None, D) for D in input_dilation)] = x
-        x = z
-    if all(a == 0 and b == 0 for a, b in padding):
-        return x
-    crop = tuple(slice(max(-a, 0), x.shape[2 + j] - max(-b, 0)) for j, (a, b) in enumerate(padding))
-    x = x[(slice(None), slice(None)) + crop]
-    pad = ((0, 0), (0, 0)) + tuple((max(a, 0), max(b, 0)) for a, b in padding)
-    return np.pad(x, pad) if any(a or b for a, b in pad) else x
+# ---- how the fast path is fast --------------------------------------------------------------------
+# 1. One matrix multiply does the arithmetic (numpy hands it to BLAS, which runs at the machine's peak):
+#    every output pixel is a row of the "patch matrix" (im2col) times the weight matrix.
+# 2. Channels last: in an (N, *spatial, C) array a window's (kw, C) values are one contiguous run of
+#    memory, so building the patch matrix is a few long copies per row instead of k^2 * C tiny ones.
+# 3. Strided views: every window is a view of the padded input (np.lib.stride_tricks.as_strided); the
+#    only copy is the patch matrix itself.
+# 4. Chunks: the patch matrix is built a few rows at a time (_CHUNK_BYTES), so it is still in the cache
+#    when the matrix multiply reads it, and memory stays bounded whatever the batch size; the multiply
+#    writes straight into the output (``out=``), no intermediate.
+# 5. Groups are a batch axis of np.matmul (one call for all groups), never a Python loop over groups.
+# 6. 1x1 kernels need no patches at all (pure matmul); depthwise kernels (one input channel per group)
+#    would make a patch matrix k^2 times the input only to multiply it by a vector, so they
+#    multiply-accumulate k^2 shifted views instead, a cache-sized block of channels at a time.
 
 
-def _windows(xp: np.ndarray, spec: ConvSpec, channels_last: bool) -> np.ndarray:
+def _pad_channels_last(x: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """``(N, C, *spatial)`` -> ``(N, *padded, C)``: zeros inserted (input_dilation) and padding added in one copy.
+
+    Negative padding crops. One allocation and one strided assignment: the transpose to channels-last,
+    the zero insertion and the padding all happen in that single pass over the input.
+    """
+    n, c = x.shape[:2]
+    xp = np.zeros((n,) + spec.padded + (c,), dtype=x.dtype)
+    src, dst = _interior(x.shape[2:], spec)
+    xp[(slice(None),) + dst + (slice(None),)] = np.moveaxis(x[(slice(None), slice(None)) + src], 1, -1)
+    return xp
+
+
+def _interior(size, spec: ConvSpec):
+    """Where the input lands in the padded array: (source slices, destination slices), one per axis.
+
+    The input pixel ``i`` sits at ``i * D + before`` of the padded axis (``D`` the input dilation); pixels
+    that negative padding pushes outside are dropped from the source.
+    """
+    src, dst = [], []
+    for L, D, (a, _), P in zip(size, spec.input_dilation, spec.padding, spec.padded):
+        first = 0 if a >= 0 else -(a // D)                      # first pixel with i * D + a >= 0
+        last = min(L - 1, (P - 1 - a) // D)                     # last pixel with i * D + a < P
+        src.append(slice(first, last + 1))
+        dst.append(slice(first * D + a, last * D + a + 1, D))
+    return tuple(src), tuple(dst)
+
+
+def _windows(xp: np.ndarray, spec, channels_last: bool) -> np.ndarray:
     """A strided *view* (no copy) of every kernel window.
 
-    Shape ``(N, *out, *kernel, C)`` when ``channels_last`` else ``(N, C, *out, *kernel)``: moving one output
-    step moves ``stride`` pixels, moving one kernel tap moves ``dilation`` pixels.
+    Shape ``(N, *out, *kernel, C)`` when ``channels_last`` (``xp`` is ``(N, *padded, C)``) else
+    ``(N, C, *out, *kernel)`` (``xp`` is ``(N, C, *padded)``): moving one output step moves ``stride``
+    pixels, moving one kernel tap moves ``dilation`` pixels. ``spec`` needs ``out``, ``kernel``, ``stride``
+    and ``dilation``.
     """
     if channels_last:
-        xp = np.ascontiguousarray(np.moveaxis(xp, 1, -1))
         sp = xp.strides[1:-1]
-        shape = (xp.shape[0],) + spec.out + spec.kernel + (xp.shape[-1],)
+        shape = (xp.shape[0],) + tuple(spec.out) + tuple(spec.kernel) + (xp.shape[-1],)
         strides = ((xp.strides[0],) + tuple(s * st for s, st in zip(sp, spec.stride))
                    + tuple(s * d for s, d in zip(sp, spec.dilation)) + (xp.strides[-1],))
     else:
         sp = xp.strides[2:]
-        shape = xp.shape[:2] + spec.out + spec.kernel
+        shape = xp.shape[:2] + tuple(spec.out) + tuple(spec.kernel)
         strides = (xp.strides[:2] + tuple(s * st for s, st in zip(sp, spec.stride))
                    + tuple(s * d for s, d in zip(sp, spec.dilation)))
     return np.lib.stride_tricks.as_strided(xp, shape, strides, writeable=False)
 
 
-def _conv_im2col(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
+def _conv_im2col(x: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
     """Dense and grouped layers: channels-last im2col, one (batched over groups) matmul per chunk.
 
-    Channels-last makes each patch row ``(*kernel, C)`` read long contiguous runs of memory; the patch
-    matrix is built a chunk of rows at a time (``_CHUNK_BYTES``) so memory stays bounded and the chunk
-    stays in cache for the matmul. Groups are a leading batch axis of ``np.matmul``, not a Python loop.
+    Rows of the patch matrix are output pixels, chunked over (image, first output axis); each chunk's
+    patch matrix ``(g, m, taps * Cg)`` is the one copy, and ``np.matmul`` writes its product straight
+    into the channels-last output through a view, ``out=``.
     """
-    g, nd = spec.groups, spec.nd
-    n = xp.shape[0]
+    g = spec.groups
+    n = x.shape[0]
     c_out, cg = w.shape[:2]
     og = c_out // g
     taps = int(np.prod(spec.kernel))
     # (C_out, Cg, *k) -> (g, *k, Cg, og) -> (g, taps*Cg, og), matching the patch layout (*k, Cg).
     wm = np.moveaxis(w.reshape((g, og, cg) + spec.kernel), (1, 2), (-1, -2)).reshape(g, taps * cg, og)
-    win = _windows(xp, spec, channels_last=True)                       # (N, *out, *k, C)
-    win = win.reshape(win.shape[:-1] + (g, cg))                          # (N, *out, *k, g, Cg)
-    win = np.moveaxis(win, -2, 0)                                        # (g, N, *out, *k, Cg)
-    rows = n * spec.out[0]                                               # chunk over (N, first out axis)
-    win = win.reshape((g, rows) + spec.out[1:] + spec.kernel + (cg,))
-    per_row = int(np.prod(spec.out[1:], dtype=np.int64)) * taps * cg * g * xp.itemsize
-    step = max(1, _CHUNK_BYTES // max(per_row, 1))
-    inner = int(np.prod(spec.out[1:], dtype=np.int64))
-    y = np.empty((rows * inner, c_out), dtype=xp.dtype)
-    for r0 in range(0, rows, step):
-        r1 = min(rows, r0 + step)
-        patches = win[:, r0:r1].reshape(g, (r1 - r0) * inner, taps * cg)  # the one copy (im2col)
-        out = np.matmul(patches, wm)                                        # (g, m, og)
-        y[r0 * inner:r1 * inner] = np.moveaxis(out, 0, 1).reshape(-1, c_out)
-    y = y.reshape((n,) + spec.out + (c_out,))
-    return np.moveaxis(y, -1, 1)
+    win = _windows(_pad_channels_last(x, spec), spec, channels_last=True)   # (N, *out, *k, C) view
+    win = win.reshape(win.shape[:-1] + (g, cg))                              # (N, *out, *k, g, Cg) view
+    win = np.moveaxis(win, -2, 0)                                            # (g, N, *out, *k, Cg) view
+    inner = int(np.prod(spec.out[1:], dtype=np.int64))                       # output pixels per row
+    y = np.empty((n * spec.out[0] * inner, g, og), dtype=x.dtype)            # channels last: (pixels, C_out)
+    for n0, n1, r0, r1 in _chunks(n, spec.out[0], inner * taps * g * cg * x.itemsize):
+        patches = win[:, n0:n1, r0:r1]                                       # (g, b, r, *out[1:], *k, Cg) view
+        m = (n1 - n0) * (r1 - r0) * inner                                   # output pixels in this chunk
+        start = (n0 * spec.out[0] + r0) * inner
+        np.matmul(patches.reshape(g, m, taps * cg), wm,                       # the reshape is the one copy
+                  out=y[start:start + m].transpose(1, 0, 2))
+    return np.moveaxis(y.reshape((n,) + spec.out + (c_out,)), -1, 1)
 
 
-def _conv_pointwise(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """1x1 kernels: a strided subsample, then one matrix multiply per group over all pixels."""
+def _chunks(n: int, length: int, row_bytes: int):
+    """Blocks ``(n0, n1, r0, r1)`` of (images, rows of the first axis) whose work takes <= ``_CHUNK_BYTES``.
+
+    A block is either a few whole images or a band of rows of one image, so that its rows are one
+    contiguous run of a ``(N, length, ...)`` array. At least one row per block, whatever the budget.
+    """
+    rows = max(1, _CHUNK_BYTES // max(row_bytes, 1))
+    if rows >= length:
+        images = rows // length
+        for n0 in range(0, n, images):
+            yield n0, min(n, n0 + images), 0, length
+    else:
+        for n0 in range(n):
+            for r0 in range(0, length, rows):
+                yield n0, n0 + 1, r0, min(length, r0 + rows)
+
+
+def _conv_pointwise(x: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
+    """1x1 kernels: no patches at all, one matrix multiply (batched over groups) over every pixel.
+
+    The input stays channels-first: ``(Cg, pixels)`` of each image and group is already a matrix, so the
+    product is ``W_g @ x_g`` with no copy of the input (padding and stride only take a strided subsample).
+    """
     g = spec.groups
-    n = xp.shape[0]
+    n = x.shape[0]
     c_out, cg = w.shape[:2]
+    if any(D > 1 or a or b for D, (a, b) in zip(spec.input_dilation, spec.padding)):
+        xp = np.zeros(x.shape[:2] + spec.padded, dtype=x.dtype)
+        src, dst = _interior(x.shape[2:], spec)
+        xp[(slice(None), slice(None)) + dst] = x[(slice(None), slice(None)) + src]
+    else:
+        xp = x
     sub = xp[(slice(None), slice(None)) + tuple(slice(0, o * s, s) for o, s in zip(spec.out, spec.stride))]
     pix = int(np.prod(spec.out))
     xs = sub.reshape(n, g, cg, pix)
@@ -245,24 +298,43 @@ def _conv_pointwise(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray
     return np.matmul(wm, xs).reshape((n, c_out) + spec.out)
 
 
-def _conv_tapwise(xp: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
+def _conv_tapwise(x: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
     """One input channel per group (depthwise, with any depth multiplier): multiply-accumulate tap by tap.
 
-    im2col would copy the input k^2 times only to multiply it by a vector; summing the k^2 shifted
-    views, each scaled per channel, touches the input k^2 times with no copy and no Python loop over
+    im2col would copy the input k^2 times only to multiply it by a vector. Instead, for a block of
+    channel planes small enough to stay in the cache (``_CHUNK_BYTES``), the block is padded into a
+    reused buffer and the k^2 shifted views of it, each scaled per channel, are summed into the output
+    (``out=`` buffers, no temporaries): the input is read from memory once, with no Python loop over
     channels.
     """
     g = spec.groups
-    n = xp.shape[0]
+    n = x.shape[0]
     c_out = w.shape[0]
     m = c_out // g                                                    # depth multiplier
-    win = _windows(xp, spec, channels_last=False)                      # (N, g, *out, *k)
+    planes = x.reshape((n * g,) + x.shape[2:])                        # one plane per (image, channel)
     wt = w.reshape((g, m) + spec.kernel)
-    y = np.zeros((n, g, m) + spec.out, dtype=xp.dtype)
-    bshape = (1, g, m) + (1,) * spec.nd
-    for tap in itertools.product(*(range(k) for k in spec.kernel)):
-        xs = win[(slice(None), slice(None)) + (slice(None),) * spec.nd + tap]  # (N, g, *out) view
-        y += xs[:, :, None] * wt[(slice(None), slice(None)) + tap].reshape(bshape)
+    y = np.empty((n * g, m) + spec.out, dtype=x.dtype)
+    plane_bytes = (int(np.prod(spec.padded)) + 2 * m * int(np.prod(spec.out))) * x.itemsize
+    step = max(1, min(n * g, _CHUNK_BYTES // plane_bytes))
+    buf = np.zeros((step,) + spec.padded, dtype=x.dtype)             # padding stays zero across chunks
+    tmp = np.empty((step, m) + spec.out, dtype=x.dtype)
+    src, dst = _interior(x.shape[2:], spec)
+    taps = list(itertools.product(*(range(k) for k in spec.kernel)))
+    everything = (slice(None),) * spec.nd
+    for p0 in range(0, n * g, step):
+        p1 = min(n * g, p0 + step)
+        c = p1 - p0
+        xb = buf[:c]
+        xb[(slice(None),) + dst] = planes[(slice(p0, p1),) + src]
+        win = _windows(xb[:, None], spec, channels_last=False)[:, 0]  # (c, *out, *k) view
+        wc = wt[np.arange(p0, p1) % g]                                   # (c, m, *k): each plane's filters
+        wc = wc.reshape((c, m) + (1,) * spec.nd + spec.kernel)
+        acc, t = y[p0:p1], tmp[:c]
+        for i, tap in enumerate(taps):
+            view = win[(slice(None),) + everything + tap][:, None]       # (c, 1, *out)
+            np.multiply(view, wc[(Ellipsis,) + tap], out=acc if i == 0 else t)
+            if i:
+                np.add(acc, t, out=acc)
     return y.reshape((n, c_out) + spec.out)
 
 

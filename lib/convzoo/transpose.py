@@ -7,10 +7,13 @@ convolution with the same arguments, not its inverse.
 """
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
+from . import core
 from ._args import as_array, fmt_shape, ntuple, padding_pairs
-from .core import conv_general
+from .core import ConvSpec, conv_general
 
 __all__ = ["conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "conv_matrix"]
 
@@ -45,12 +48,64 @@ def _conv_transpose_nd(nd, func, input, weight, bias, stride, padding, output_pa
         raise ValueError(f"Given input size {fmt_shape(x.shape)}, weight {fmt_shape(w.shape)}, stride {stride}, "
                          f"padding {pad} and dilation {dilation}, the calculated output size {fmt_shape(out)} "
                          f"is too small: every size must be at least 1")
+    # Validation (and dtype, bias, unbatched handling) is exactly that of the equivalent core op: the
+    # input spread apart by ``stride`` and padded by d(k-1)-p, with flipped, transposed weights.
     # (C_in, C_out/g, *k) -> (C_out, C_in/g, *k): swap in/out inside each group, flip every kernel.
     c_out_g = w.shape[1]
     wt = w.reshape((groups, c_in // groups, c_out_g) + kernel).swapaxes(1, 2)
     wt = wt.reshape((groups * c_out_g, c_in // groups) + kernel)[(Ellipsis,) + (slice(None, None, -1),) * nd]
     pads = tuple((d * (k - 1) - p, d * (k - 1) - p + op) for d, k, p, op in zip(dilation, kernel, pad, out_pad))
-    return conv_general(x, wt, bias, 1, pads, dilation, groups, input_dilation=stride)
+    spec = ConvSpec(x, wt, bias, 1, pads, dilation, groups, stride)
+    # ... but it is computed as a scatter, not as that dense convolution over mostly-zero input.
+    y = _scatter(spec.x.astype(spec.dtype, copy=False), w.astype(spec.dtype, copy=False),
+                 groups, stride, dilation, pad, spec.out)
+    return spec.finish(y)
+
+
+def _scatter(x: np.ndarray, w: np.ndarray, groups, stride, dilation, pad, out) -> np.ndarray:
+    """The transposed convolution as the scatter it is (col2im): one matmul, then k^nd shifted adds.
+
+    Every input pixel stamps its channels' weighted kernels onto the output, ``stride`` apart:
+    ``cols = x_pixels @ W`` gives, for each input pixel, the ``(*k, C_out)`` values it contributes, and
+    tap ``t`` of all pixels lands on the output at ``i * stride + t * dilation - padding``: one strided
+    slice, so k^nd vectorized adds place everything. This costs the convolution's real multiply-adds only,
+    where the dense convolution over the zero-inserted input would spend ``stride^nd`` times more on zeros.
+
+    ``x`` is ``(N, C_in, *in)``, ``w`` is ``(C_in, C_out/g, *k)`` (torch's layout); returns
+    ``(N, C_out, *out)``. Work is chunked over (image, first input axis) so the ``cols`` buffer stays within
+    ``core._CHUNK_BYTES`` (read at call time) whatever the batch size; groups are a batch axis of matmul.
+    """
+    nd = x.ndim - 2
+    n, c_in = x.shape[:2]
+    size, kernel = x.shape[2:], w.shape[2:]
+    g, og = groups, w.shape[1]
+    cg, taps = c_in // g, int(np.prod(kernel))
+    # (C_in, og, *k) -> (g, Cg, *k, og) -> (g, Cg, taps * og): column block t holds tap t's (Cg, og) weights.
+    wm = np.moveaxis(w.reshape((g, cg, og) + kernel), 2, -1).reshape(g, cg, taps * og)
+    # The whole stamped output (no cropping yet), channels last; long enough for the crop [pad, pad + out).
+    full = tuple(max((i - 1) * s + d * (k - 1) + 1, p + o)
+                 for i, s, d, k, p, o in zip(size, stride, dilation, kernel, pad, out))
+    acc = np.zeros((n,) + full + (g, og), dtype=x.dtype)
+    xl = np.moveaxis(x, 1, -1)                                       # (N, *in, C_in) view
+    inner = int(np.prod(size[1:], dtype=np.int64))                  # pixels per (image, first-axis row)
+    tap_list = list(itertools.product(*(range(k) for k in kernel)))
+    # budget per first-axis row: its cols and its gathered input pixels
+    for n0, n1, i0, i1 in core._chunks(n, size[0], inner * (taps * g * og + c_in) * x.itemsize):
+        xs = xl[n0:n1, i0:i1]                                        # (b, r, *in[1:], C_in) view
+        m = (n1 - n0) * (i1 - i0) * inner
+        lhs = xs.reshape(m, g, cg).transpose(1, 0, 2)                # (g, m, Cg): gathers the chunk's pixels
+        cols = np.empty((m, g, taps, og), dtype=x.dtype)
+        np.matmul(lhs, wm, out=cols.reshape(m, g, taps * og).transpose(1, 0, 2))
+        cols = cols.reshape(xs.shape[:-1] + (g, taps, og))
+        for t, tap in enumerate(tap_list):
+            # input pixel i lands at i * stride + tap * dilation of the full output, on every axis
+            lands = tuple(slice(a * d + i_first * s, a * d + (i_last - 1) * s + 1, s) for a, d, s, i_first, i_last
+                          in zip(tap, dilation, stride, (i0,) + (0,) * (nd - 1), (i1,) + tuple(size[1:])))
+            acc[(slice(n0, n1),) + lands] += cols[..., t, :]
+        del lhs, cols                                                # before the next chunk's are made
+    crop = tuple(slice(p, p + o) for p, o in zip(pad, out))
+    y = acc[(slice(None),) + crop].reshape((n,) + tuple(out) + (g * og,))
+    return np.moveaxis(y, -1, 1)
 
 
 def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
