@@ -8,7 +8,7 @@ FIRST  := notebooks/01_convolution_vs_cross_correlation.ipynb
 # Tests must not inherit a plotting backend or a colourful IPython profile from the user's shell.
 TESTENV := env -u MPLBACKEND IPYTHONDIR=$(CURDIR)/.ipython PYTHONHASHSEED=0
 
-.PHONY: setup lab test test-lib exercises execute grade bench clean-venv help
+.PHONY: setup lab test test-lib exercises execute grade bench clean-venv help browser
 
 help:
 	@echo "make lab        open JupyterLab on the curriculum (sets up .venv first if needed)"
@@ -30,10 +30,22 @@ setup: $(STAMP)
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(if $(wildcard $(FIRST)),$(FIRST),notebooks)
 
+# The real-browser test (tests/test_browser.py) drives Debian's chromium. As root (CI) it is installed
+# when missing; otherwise the test is skipped and this says how to get it.
+browser:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing Debian's chromium for the real-browser test (apt-get, about a minute)"; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y -q chromium >/dev/null 2>&1 || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q chromium >/dev/null 2>&1; } \
+		|| echo "could not install chromium with apt-get: the real-browser test will be skipped"; \
+	else echo "note: no chromium found, so the real-browser test is skipped (to run it: sudo apt-get install chromium)"; fi
+
 # Library tests and doctests, every chapter notebook and solution under nbval (only `# NBVAL_CHECK_OUTPUT`
 # cells are compared), and the exercise proof of every chapter (tests/test_notebooks.py).
-test: $(STAMP)
-	$(TESTENV) $(BIN)/python -m pytest -q -n 2 --dist loadscope \
+test: $(STAMP) browser
+	$(TESTENV) CONVZOO_REQUIRE_BROWSER=$$(command -v chromium >/dev/null 2>&1 && echo 1 || echo 0) \
+		$(BIN)/python -m pytest -q -n 2 --dist loadscope \
 		--nbval-lax --nbval-current-env --nbval-cell-timeout=300 \
 		--nbval-sanitize-with lib/convzoo/nbval/sanitize.cfg \
 		tests lib/convzoo notebooks solutions

@@ -5,3 +5,13 @@ submissions made from it); nbval must not collect them as notebooks to run when 
 ``--nbval-lax``.
 """
 collect_ignore_glob = ["fixtures/*"]
+
+import pytest
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the test item (``item.rep_call``), so fixtures can act on failures."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)
