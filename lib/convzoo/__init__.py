@@ -24,5 +24,6 @@ from .volume import *  # noqa: F401,F403
 from .checkerboard import *  # noqa: F401,F403
 from .dilated import *  # noqa: F401,F403
 from .flattened import *  # noqa: F401,F403
+from .shuffle import *  # noqa: F401,F403
 
 __version__ = "0.1.0"
