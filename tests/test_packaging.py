@@ -56,3 +56,19 @@ def test_ci_runs_the_readme_command_only():
     commands = [line for line in ci.splitlines() if line.strip() and not line.startswith("#")]
     assert commands[-1].strip() == "exec make test"
     assert "make test" in (ROOT / "README.md").read_text()
+
+
+def test_every_public_function_has_a_shape_section_and_an_example():
+    import inspect
+
+    import convzoo as cz
+
+    lacking = []
+    for name in cz.__all__ if hasattr(cz, "__all__") else dir(cz):
+        obj = getattr(cz, name)
+        if name.startswith("_") or not inspect.isfunction(obj):
+            continue  # result types (NamedTuples) document their fields instead
+        doc = inspect.getdoc(obj) or ""
+        if "Shape\n-----" not in doc or ">>>" not in doc:
+            lacking.append(name)
+    assert not lacking, f"public functions without a numpy-style Shape section or a doctest: {lacking}"

@@ -247,6 +247,10 @@ def overlap_period(kernel_size, stride):
 def overlap_is_even(kernel_size, stride) -> bool:
     """Whether every output pixel away from the borders gets the same number of kernel copies: ``k % s == 0``.
 
+    Shape
+    -----
+    One axis; in 2-D the overlap is even only when it is even along both axes.
+
     Examples
     --------
     >>> [overlap_is_even(k, s) for k, s in [(2, 1), (3, 2), (4, 2), (5, 3), (6, 3)]]

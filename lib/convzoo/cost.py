@@ -101,6 +101,10 @@ def conv_macs(in_channels, out_channels, kernel_size, output_size, groups=1):
 def depthwise_params(channels, kernel_size, depth_multiplier=1, bias=True):
     """Parameters of a depthwise convolution: ``m * C`` kernels of ``prod(k)`` taps (+ ``m * C`` biases).
 
+    Shape
+    -----
+    Weight ``(m * C, 1, *kernel_size)`` plus ``m * C`` biases.
+
     Examples
     --------
     >>> depthwise_params(1024, 5)      # seed 001: 1024 * (5*5 + 1)
@@ -113,6 +117,10 @@ def depthwise_params(channels, kernel_size, depth_multiplier=1, bias=True):
 
 def depthwise_macs(channels, kernel_size, output_size, depth_multiplier=1):
     """Multiply-adds of a depthwise convolution: ``m * C * prod(k) * prod(output_size)``.
+
+    Shape
+    -----
+    Input ``(C, *in)`` to output ``(m * C, *output_size)``.
 
     Examples
     --------
@@ -127,6 +135,10 @@ def depthwise_macs(channels, kernel_size, output_size, depth_multiplier=1):
 def pointwise_params(in_channels, out_channels, groups=1, bias=True):
     """Parameters of a 1x1 convolution (optionally grouped): ``out * in / groups`` (+ ``out``).
 
+    Shape
+    -----
+    Weight ``(out, in / groups, 1, 1)`` plus ``out`` biases.
+
     Examples
     --------
     >>> pointwise_params(192, 16, bias=False)
@@ -138,6 +150,10 @@ def pointwise_params(in_channels, out_channels, groups=1, bias=True):
 def pointwise_macs(in_channels, out_channels, output_size, groups=1):
     """Multiply-adds of a 1x1 convolution: ``out * in / groups * prod(output_size)``.
 
+    Shape
+    -----
+    Input ``(in, *size)`` to output ``(out, *output_size)``, same spatial size.
+
     Examples
     --------
     >>> pointwise_macs(3, 128, 5)      # the 7x7x3 -> 5x5x128 example: 3 * 128 * 25
@@ -148,6 +164,10 @@ def pointwise_macs(in_channels, out_channels, output_size, groups=1):
 
 def separable_params(in_channels, out_channels, kernel_size, depth_multiplier=1, bias=True):
     """Parameters of a depthwise-separable convolution: depthwise then pointwise.
+
+    Shape
+    -----
+    Depthwise ``(m * in, 1, k, k)`` then pointwise ``(out, m * in, 1, 1)``, each with biases.
 
     Examples
     --------
@@ -164,6 +184,10 @@ def separable_macs(in_channels, out_channels, kernel_size, output_size, depth_mu
 
     Divided by :func:`conv_macs` of the same layer this is ``1/out + 1/prod(k)`` (MobileNet's ratio).
 
+    Shape
+    -----
+    Input ``(in, H, W)`` to ``(m * in, *output_size)`` to ``(out, *output_size)``.
+
     Examples
     --------
     >>> separable_macs(3, 128, 3, 5), conv_macs(3, 128, 3, 5)
@@ -176,6 +200,10 @@ def separable_macs(in_channels, out_channels, kernel_size, output_size, depth_mu
 
 def spatially_separable_params(in_channels, out_channels, kernel_size, bias=True):
     """Parameters of a k x k layer split into a k x 1 layer then a 1 x k layer (both full in channels).
+
+    Shape
+    -----
+    Weights ``(out, in, k, 1)`` then ``(out, out, 1, k)``, each with biases.
 
     Examples
     --------
@@ -194,6 +222,10 @@ def spatially_separable_macs(in_channels, out_channels, kernel_size, input_size,
 
     The vertical pass pads only rows, the horizontal pass only columns, so the output equals the
     k x k layer's; the vertical pass runs on more columns than the final output has.
+
+    Shape
+    -----
+    Input ``(in, H, W)`` to ``(out, H', W)`` to ``(out, H', W')``.
 
     Examples
     --------
@@ -215,6 +247,10 @@ def spatially_separable_macs(in_channels, out_channels, kernel_size, input_size,
 def flattened_params(in_channels, out_channels, kernel_size, bias=True):
     """Parameters of a flattened layer: per filter ``C + 2k`` (lateral, vertical, horizontal 1-D filters).
 
+    Shape
+    -----
+    Per output filter: lateral ``(C,)``, vertical ``(k,)``, horizontal ``(k,)``, plus a bias.
+
     Examples
     --------
     >>> flattened_params(64, 128, 3, bias=False), conv_params(64, 128, 3, bias=False)
@@ -228,6 +264,10 @@ def flattened_params(in_channels, out_channels, kernel_size, bias=True):
 def flattened_macs(in_channels, out_channels, kernel_size, output_size):
     """Multiply-adds of a flattened layer with 'same' padding: ``out * (C + 2k) * prod(output_size)``.
 
+    Shape
+    -----
+    Input ``(C, *output_size)`` to output ``(out, *output_size)`` ("same" padding, stride 1).
+
     Examples
     --------
     >>> flattened_macs(64, 128, 3, 56)
@@ -240,6 +280,10 @@ def flattened_macs(in_channels, out_channels, kernel_size, output_size):
 
 def conv_transpose_params(in_channels, out_channels, kernel_size, groups=1, bias=True):
     """Parameters of a transposed convolution: weight ``(in, out / groups, *k)`` plus ``out`` biases.
+
+    Shape
+    -----
+    Weight ``(in, out / groups, *kernel_size)`` plus ``out`` biases.
 
     Examples
     --------
@@ -256,6 +300,10 @@ def conv_transpose_macs(in_channels, out_channels, kernel_size, input_size, grou
     ``in * (out / groups) * prod(k) * prod(input_size)`` — the same count as the forward convolution it
     transposes; running it as a dense convolution over a zero-inserted input costs about ``s**2`` times
     more, because most of those products are with zeros.
+
+    Shape
+    -----
+    Input ``(in, *input_size)``; the output size does not change the count.
 
     Examples
     --------
@@ -275,6 +323,10 @@ def _unit_args(c, h, w, m, g=1):
 def resnet_unit_macs(c, h, w, m):
     """Multiply-adds of a ResNet bottleneck (1x1 c->m, 3x3 m->m, 1x1 m->c) on c x h x w: ``hw(2cm + 9m^2)``.
 
+    Shape
+    -----
+    Input and output ``(c, h, w)``; bottleneck width ``m``.
+
     Examples
     --------
     >>> resnet_unit_macs(256, 56, 56, 64)
@@ -286,6 +338,10 @@ def resnet_unit_macs(c, h, w, m):
 
 def resnext_unit_macs(c, h, w, m, groups):
     """ResNeXt bottleneck, the 3x3 grouped: ``hw(2cm + 9m^2/g)`` (ShuffleNet paper, section 3.2).
+
+    Shape
+    -----
+    Input and output ``(c, h, w)``; bottleneck width ``m`` in ``groups`` groups.
 
     Examples
     --------
@@ -300,6 +356,10 @@ def resnext_unit_macs(c, h, w, m, groups):
 
 def shufflenet_unit_macs(c, h, w, m, groups):
     """ShuffleNet unit (grouped 1x1s, depthwise 3x3): ``hw(2cm/g + 9m)``.
+
+    Shape
+    -----
+    Input and output ``(c, h, w)``; bottleneck width ``m``; 1x1 layers in ``groups`` groups.
 
     Examples
     --------

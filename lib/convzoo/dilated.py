@@ -30,6 +30,10 @@ def effective_kernel_size(kernel_size, dilation=1) -> int:
     ``d - 1`` gaps are inserted between neighbouring taps, so the span is ``k + (k - 1)(d - 1)``
     ``= d(k - 1) + 1``. The number of weights stays ``k``: same parameters, bigger view.
 
+    Shape
+    -----
+    One axis: ``k`` taps span ``d(k - 1) + 1`` input pixels.
+
     Examples
     --------
     >>> [effective_kernel_size(3, d) for d in (1, 2, 3, 4)]
