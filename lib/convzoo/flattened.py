@@ -43,7 +43,7 @@ def example_filter(kind: str, channels: int = 3, size: int = 3, seed: int = 0) -
         One of :data:`FILTER_KINDS`:
 
         - ``"rank-1"``: the outer product of three random vectors (exactly flattenable, error 0);
-        - ``"smooth"``: random numbers, each averaged with its 3x3x3 neighbours (slowly varying);
+        - ``"smooth"``: random numbers, each averaged with its 3x3x3 neighbours, twice (slowly varying);
         - ``"photo patch"``: a ``k x k`` patch of the photo (on the collar's edge, rows 44.., columns 28.. of
           the 64x64 colour photo), its first ``C`` colour channels, with the patch's mean removed, like a
           first-layer filter that responds to that edge. At most 3 channels;
@@ -88,7 +88,7 @@ def example_filter(kind: str, channels: int = 3, size: int = 3, seed: int = 0) -
     if kind == "random":
         return rng.standard_normal((c, k, k))
     if kind == "smooth":
-        return _smooth(rng.standard_normal((c, k, k)))
+        return _smooth(_smooth(rng.standard_normal((c, k, k))))
     if c > 3:
         raise ValueError(f"the photo has 3 colour channels (R, G, B), so a photo patch has at most 3 channels, "
                          f"but got channels={c}")

@@ -1,2 +1,59 @@
-"""Explorer for flattened (being written)."""
-__all__: list[str] = []
+"""Explorer of chapter 9: how well can a filter be flattened?
+
+- :func:`flatten_explorer`: choose the kind of filter (exactly rank 1, smooth, a patch of the photo, random),
+  its channels ``C`` and size ``k``; see the filter, its best rank-1 (flattened) approximation, what is left,
+  the relative error with its SVD lower bounds, and the parameter counts ``C k^2`` against ``C + 2k``
+  (:func:`convzoo.figures.flattened.rank1_figure`). A photo patch with more than 3 channels gets a message.
+"""
+from __future__ import annotations
+
+import ipywidgets as W
+
+from ..figures.flattened import rank1_figure
+from ..flattened import FILTER_KINDS, example_filter
+
+__all__ = ["draw_flatten", "flatten_explorer"]
+
+
+def draw_flatten(kind="random", channels=3, kernel_size=3, seed=0):
+    """The figure of :func:`convzoo.figures.flattened.rank1_figure` for a filter of :func:`convzoo.example_filter`.
+
+    Raises
+    ------
+    ValueError
+        For an unknown kind, sizes out of range, or a photo patch with more than 3 channels.
+
+    Examples
+    --------
+    >>> fig = draw_flatten("rank-1", 2, 3)
+    >>> fig.axes[2].get_title()
+    'W - rank-1: relative error 0.000'
+    """
+    if int(channels) > 8:
+        raise ValueError(f"the explorer draws at most 8 channels, but got channels={channels}")
+    w = example_filter(kind, int(channels), int(kernel_size), seed=int(seed))
+    return rank1_figure(w, name=f"{kind} filter")
+
+
+def flatten_explorer(kind="random", channels=3, kernel_size=3, seed=0):
+    """Choose a kind of filter, its channels C and size k; see its best flattened (rank-1) approximation.
+
+    Returns
+    -------
+    convzoo.widgets.common.Explorer
+        ``controls`` holds ``kind`` (a dropdown), ``channels`` (1 to 8), ``kernel_size`` (1 to 7) and
+        ``seed`` (0 to 9, for the random kinds).
+    """
+    from .common import explorer
+
+    ints = dict(continuous_update=False)
+    return explorer(
+        draw_flatten,
+        title="How well does this filter flatten?",
+        description="The best l (x) v (x) h (alternating least squares). A rank-1 filter flattens exactly; "
+                    "the error grows with C for a random one. Orange bars: no rank-1 filter can do better.",
+        kind=W.Dropdown(options=list(FILTER_KINDS), value=kind, description="kind"),
+        channels=W.IntSlider(value=channels, min=1, max=8, description="channels C", **ints),
+        kernel_size=W.IntSlider(value=kernel_size, min=1, max=7, description="size k", **ints),
+        seed=W.IntSlider(value=seed, min=0, max=9, description="seed", **ints),
+    )
