@@ -26,8 +26,8 @@ def draw_flatten(kind="random", channels=3, kernel_size=3, seed=0):
     Examples
     --------
     >>> fig = draw_flatten("rank-1", 2, 3)
-    >>> fig.axes[2].get_title()
-    'W - rank-1: relative error 0.000'
+    >>> fig.axes[0].get_title()[-20:]
+    'relative error 0.000'
     """
     if int(channels) > 8:
         raise ValueError(f"the explorer draws at most 8 channels, but got channels={channels}")
