@@ -46,6 +46,19 @@ def test_sweeps_never_increase_the_error_and_match_their_vectors(start):
         cz.rank1_sweeps(w[0])
 
 
+def test_restarts_find_local_optima_and_keep_the_best():
+    w = np.random.default_rng(5).standard_normal((4, 3, 3))
+    best, finals = cz.rank1_restarts(w, restarts=10)
+    assert finals.shape == (11,) and best.errors[-1] == finals.min()
+    assert finals[0] == pytest.approx(cz.flatten_filter(w).relative_error, abs=1e-6)   # HOSVD start = flatten_filter
+    assert finals.min() < finals[0] - 0.01                                            # a random start does better
+    assert finals.min() >= cz.unfolding_errors(w).max()
+    # one channel: a matrix, every start reaches the SVD's answer
+    k = np.random.default_rng(6).standard_normal((1, 4, 4))
+    _, finals = cz.rank1_restarts(k, restarts=5)
+    np.testing.assert_allclose(finals, cz.separate_kernel(k[0]).relative_error, atol=1e-9)
+
+
 def test_one_channel_is_chapter_8_spatial_separability():
     k = np.random.default_rng(4).standard_normal((5, 5))
     split = cz.separate_kernel(k)

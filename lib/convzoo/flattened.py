@@ -5,6 +5,8 @@ what the chapter needs to *watch* that search and to judge its answer:
 
 - :func:`rank1_sweeps`: the alternating least squares (higher-order power iteration) sweeps written out
   one by one, from a chosen start, with the relative error after every sweep (its convergence);
+- :func:`rank1_restarts`: the sweeps from the HOSVD start and from several random starts, keeping the best:
+  unlike the SVD of a matrix, the sweeps can stop at a *local* optimum, which depends on the start;
 - :func:`unfolding_errors`: the best rank-1 error of each of the filter's three unfoldings (matrices), by
   SVD. A rank-1 filter has rank-1 unfoldings, so each is a lower bound on the flattening error; with one
   channel the vertical/horizontal ones are exactly chapter 8's spatial separability;
@@ -20,7 +22,7 @@ import numpy as np
 from ._args import as_array, check_int
 from .separable import rank1_filter
 
-__all__ = ["FILTER_KINDS", "example_filter", "Rank1Trace", "rank1_sweeps", "unfolding_errors"]
+__all__ = ["FILTER_KINDS", "example_filter", "Rank1Trace", "rank1_sweeps", "rank1_restarts", "unfolding_errors"]
 
 FILTER_KINDS = ("rank-1", "smooth", "photo patch", "random")
 """The kinds of :func:`example_filter`, from the easiest to flatten to the hardest."""
@@ -187,6 +189,47 @@ def rank1_sweeps(filter, sweeps: int = 10, start: str = "hosvd", seed: int = 0) 
         approx = rank1_filter(sigma * l, v, h)
         errors[t] = np.linalg.norm(w - approx) / norm if norm > 0 else 0.0
     return Rank1Trace(sigma * l, v, h, approx, errors)
+
+
+def rank1_restarts(filter, restarts: int = 10, sweeps: int = 300, seed: int = 0):
+    """Run :func:`rank1_sweeps` from the HOSVD start and from ``restarts`` random starts; keep the best.
+
+    For a matrix (one channel) every start reaches the SVD's answer. For a ``C x kh x kw`` filter the sweeps
+    can settle on a *local* optimum: different starts end at different errors, and the HOSVD start (used by
+    :func:`convzoo.flatten_filter`) is a good guess, not a guarantee.
+
+    Parameters
+    ----------
+    filter : array_like
+        ``(C, kh, kw)``.
+    restarts : int
+        Random starts, seeds ``seed, seed + 1, ...``.
+    sweeps : int
+        Sweeps per start.
+    seed : int
+
+    Returns
+    -------
+    (Rank1Trace, numpy.ndarray)
+        The best run, and the final relative error of every run (HOSVD first, then the random starts).
+
+    Shape
+    -----
+    - filter ``(C, kh, kw)``; the errors ``(restarts + 1,)``
+
+    Examples
+    --------
+    >>> w = np.random.default_rng(5).standard_normal((4, 3, 3))
+    >>> best, finals = rank1_restarts(w, restarts=10)
+    >>> np.round(finals[0], 4), np.round(finals.min(), 4)     # the HOSVD start is not the best here
+    (np.float64(0.8612), np.float64(0.838))
+    """
+    w = as_array(filter, "filter", ndims=(3,), func="rank1_restarts").astype(float)
+    n = check_int(restarts, "restarts", minimum=0)
+    runs = [rank1_sweeps(w, sweeps, start="hosvd")]
+    runs += [rank1_sweeps(w, sweeps, start="random", seed=seed + i) for i in range(n)]
+    finals = np.array([r.errors[-1] for r in runs])
+    return runs[int(np.argmin(finals))], finals
 
 
 def unfolding_errors(filter) -> np.ndarray:
