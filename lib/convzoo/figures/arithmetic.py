@@ -434,14 +434,15 @@ def window_positions_figure(i, k, s=1, p=0, d=1, *, ceil_mode=False, x=None):
     for c in range(padded, n):
         ax_x.text(c, 0, "-", ha="center", va="center", color="grey")
     draw_grid(ax_win, windows, cmap="cividis", vmin=0, vmax=max(k - 1, 1), fmt=lambda v: f"w{int(v)}",
-              xlabel="", ylabel="")
+              xlabel="padded cell (0 = the first cell, padding included)", ylabel="")
     ax_win.set_yticks(np.arange(o), [f"y[{j}]" for j in range(o)])
     ax_win.set_ylabel("output")
     ax_win.set_title(f"the {o} windows, stride {s}: the cells each output value reads (wt = tap t)", fontsize=10)
     reads = lay.reads.astype(float)
     reads[padded:] = np.nan           # a ceil_mode window's cells beyond the input: nothing is read there
     draw_grid(ax_reads, reads[None], cmap="viridis", vmin=0, vmax=max(1.0, float(np.nanmax(reads))), fmt=_fmt,
-              xlabel="padded input cell (input coordinate)", ylabel="")
+              xlabel=(f"the same cells as input coordinates (padded cell - {pad[0]}; negative = padding)" if pad[0]
+                      else "the same cells as input coordinates (= padded cell: no padding before)"), ylabel="")
     _hatch(ax_reads, [(0, c) for c in range(n) if lay.reads[c] == 0], colour="#ffffff")
     for c in range(padded, n):
         ax_reads.text(c, 0, "-", ha="center", va="center", color="grey")
