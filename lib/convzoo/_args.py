@@ -27,11 +27,13 @@ def fmt_shape(shape: Iterable[int]) -> str:
     return str(tuple(int(s) for s in shape))
 
 
-def as_array(x, name: str, *, ndims: Sequence[int] | None = None, func: str | None = None) -> np.ndarray:
+def as_array(x, name: str, *, ndims: Sequence[int] | None = None, func: str | None = None,
+             nonempty: bool = False) -> np.ndarray:
     """Return ``x`` as a numeric ndarray (ints or floats), or raise naming ``name``.
 
     Booleans, strings, objects and complex numbers are refused with a ``TypeError``; ``ndims`` lists the
-    accepted numbers of dimensions.
+    accepted numbers of dimensions; ``nonempty`` refuses a zero-size axis (an empty batch, no channels, an
+    empty image), which would otherwise give an empty output.
     """
     try:
         arr = np.asarray(x)
@@ -46,6 +48,11 @@ def as_array(x, name: str, *, ndims: Sequence[int] | None = None, func: str | No
         where = f" to {func}" if func else ""
         want = " or ".join(f"{d}D" for d in ndims)
         raise ValueError(f"Expected {want} {name}{where}, but got {name} of size: {fmt_shape(arr.shape)}")
+    if nonempty and 0 in arr.shape:
+        axis = arr.shape.index(0)
+        raise ValueError(f"{func + ': ' if func else ''}{name} must have no zero-size dimension (an empty batch, no "
+                         f"channels or an empty image give an empty output), but got {name} of size "
+                         f"{fmt_shape(arr.shape)} (axis {axis} is 0)")
     return arr
 
 

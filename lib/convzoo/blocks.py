@@ -84,7 +84,7 @@ def squeeze_excitation(x, w1, b1, w2, b2, return_gate=False):
     True
     """
     func = "squeeze_excitation"
-    x = as_array(x, "x", ndims=(3, 4), func=func)
+    x = as_array(x, "x", ndims=(3, 4), func=func, nonempty=True)
     c = x.shape[-3]
     w1 = _as_1x1(w1, "w1", func)
     w2 = _as_1x1(w2, "w2", func)
@@ -242,7 +242,7 @@ def shufflenet_unit(x, params, groups, stride=1, grouped_first=True, return_step
      'shortcut': (24, 4, 4), 'output': (240, 4, 4)}
     """
     func = "shufflenet_unit"
-    x = as_array(x, "x", ndims=(3, 4), func=func)
+    x = as_array(x, "x", ndims=(3, 4), func=func, nonempty=True)
     g = check_int(groups, "groups", minimum=1)
     s = _check_stride(stride)
     if not isinstance(params, Mapping):

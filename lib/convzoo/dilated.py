@@ -204,4 +204,5 @@ def causal_conv1d(input, weight, bias=None, dilation=1):
         raise ValueError(f"Expected 3D weight (out_channels, in_channels, k) to causal_conv1d, "
                          f"but got weight of size {fmt_shape(w.shape)}")
     d = check_int(dilation, "dilation", minimum=1)
+    input = as_array(input, "input", ndims=(2, 3), func="causal_conv1d", nonempty=True)
     return conv1d(input, w, bias, padding=((d * (w.shape[2] - 1), 0),), dilation=d)

@@ -90,7 +90,7 @@ def channel_shuffle(input, groups):
     >>> channel_shuffle(x, 3).ravel()
     array([0, 2, 4, 1, 3, 5])
     """
-    x = as_array(input, "input", ndims=(3, 4), func="channel_shuffle")
+    x = as_array(input, "input", ndims=(3, 4), func="channel_shuffle", nonempty=True)
     g = check_int(groups, "groups", minimum=1)
     c = x.shape[-3]
     if c % g:
@@ -312,6 +312,7 @@ def grouped_conv_by_split(input, weight, bias=None, stride=1, padding=0, dilatio
     """
     from .core import ConvSpec, conv_general
 
+    as_array(input, "input", func="grouped_conv_by_split", nonempty=True)
     spec = ConvSpec(input, weight, bias, stride, padding, dilation, groups, 1, func="grouped_conv_by_split")
     x, w, g = spec.x, spec.w, spec.groups          # x is batched here
     cg, og = w.shape[1], w.shape[0] // g

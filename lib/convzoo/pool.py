@@ -102,8 +102,16 @@ def _show(t: tuple):
     return t[0] if len(set(t)) == 1 else t
 
 
+def _check_bool(value, name: str) -> bool:
+    """A flag given as a bool (a string such as 'no' is truthy and would silently mean True)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, but got {value!r}")
+    return bool(value)
+
+
 def _max_pool(nd, func, input, kernel_size, stride, padding, dilation, ceil_mode, return_indices):
     spec = _PoolSpec(nd, func, input, kernel_size, stride, padding, dilation, ceil_mode)
+    return_indices = _check_bool(return_indices, "return_indices")
     dtype = accum_dtype(spec.x)
     x = spec.x.astype(dtype, copy=False)
     floating = dtype.kind == "f"
@@ -147,6 +155,7 @@ def _max_pool(nd, func, input, kernel_size, stride, padding, dilation, ceil_mode
 
 def _avg_pool(nd, func, input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
     spec = _PoolSpec(nd, func, input, kernel_size, stride, padding, 1, ceil_mode)
+    count_include_pad = _check_bool(count_include_pad, "count_include_pad")
     dtype = accum_dtype(spec.x)
     if dtype.kind != "f":
         dtype = np.dtype(np.float64)  # a mean of integers is not an integer (torch would truncate it)
@@ -344,9 +353,9 @@ def _adaptive_avg_pool(nd, func, input, output_size):
     x = as_array(input, "input", ndims=(nd + 1, nd + 2), func=func)
     unbatched = x.ndim == nd + 1
     x = x[None] if unbatched else x
-    if any(s < 1 for s in x.shape[1:]):
-        raise ValueError(f"{func} expects an input with non-zero channel and spatial sizes, but got input of "
-                         f"size {fmt_shape(x.shape[1:] if unbatched else x.shape)}")
+    if any(s < 1 for s in x.shape):
+        raise ValueError(f"{func} expects an input with non-zero batch, channel and spatial sizes, but got input "
+                         f"of size {fmt_shape(x.shape[1:] if unbatched else x.shape)}")
     size = x.shape[2:]
     if isinstance(output_size, (list, tuple, np.ndarray)):
         if len(output_size) != nd:
@@ -501,7 +510,7 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
             [0, 0, 0, 0],
             [9, 0, 0, 3]]])
     """
-    x = as_array(input, "input", ndims=(3, 4), func="max_unpool2d")
+    x = as_array(input, "input", ndims=(3, 4), func="max_unpool2d", nonempty=True)
     idx = as_array(indices, "indices")
     if idx.dtype.kind not in "iu":
         raise TypeError(f"indices must be an integer array (as max_pool2d(..., return_indices=True) gives), "
@@ -516,6 +525,9 @@ def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_siz
     if output_size is None:
         out = default
     else:
+        if not isinstance(output_size, (list, tuple, np.ndarray)):
+            raise TypeError(f"output_size must be a sequence of 2 (H, W) or {x.ndim} sizes, but got {output_size!r} "
+                            f"of type {type(output_size).__name__}")
         requested = tuple(output_size)
         if len(requested) == 4 or (len(requested) == 3 and x.ndim == 3):
             requested = requested[-2:]

@@ -23,7 +23,15 @@ __all__ = [
 
 
 def _input4(x, func):
-    return as_array(x, "input", ndims=(3, 4), func=func)
+    return as_array(x, "input", ndims=(3, 4), func=func, nonempty=True)
+
+
+def _check_finite(a: np.ndarray, name: str, func: str) -> None:
+    """The SVD-based fits need finite values (numpy's SVD of a NaN or inf does not converge)."""
+    if not np.all(np.isfinite(a)):
+        bad = tuple(int(i) for i in np.argwhere(~np.isfinite(a))[0])
+        raise ValueError(f"{func}: {name} must be finite to be fitted, but {name}[{', '.join(map(str, bad))}] = "
+                         f"{a[bad]} (of {name} of size {fmt_shape(a.shape)})")
 
 
 def depthwise_conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, depth_multiplier=None):
@@ -248,7 +256,8 @@ def separable_decompose(weight, depth_multiplier=1) -> SeparableSplit:
     >>> round(separable_decompose(rng.normal(size=(4, 3, 3, 3))).relative_error, 2) > 0.3
     True
     """
-    w = as_array(weight, "weight", ndims=(4,), func="separable_decompose").astype(float)
+    w = as_array(weight, "weight", ndims=(4,), func="separable_decompose", nonempty=True).astype(float)
+    _check_finite(w, "weight", "separable_decompose")
     m = check_int(depth_multiplier, "depth_multiplier", minimum=1)
     c_out, c, kh, kw = w.shape
     if m > min(c_out, kh * kw):
@@ -311,7 +320,8 @@ def separate_kernel(kernel, rank=1) -> SpatialSplit:
     >>> np.round(split.vertical[0] / split.vertical[0][0], 6)   # proportional to [1, 2, 1]
     array([1., 2., 1.])
     """
-    k = as_array(kernel, "kernel", ndims=(2,), func="separate_kernel").astype(float)
+    k = as_array(kernel, "kernel", ndims=(2,), func="separate_kernel", nonempty=True).astype(float)
+    _check_finite(k, "kernel", "separate_kernel")
     r = check_int(rank, "rank", minimum=1)
     if r > min(k.shape):
         raise ValueError(f"rank must be at most min(kh, kw) = {min(k.shape)} for a kernel of size "
@@ -466,7 +476,8 @@ def flatten_filter(filter, max_iter=1000, tol=1e-12) -> FlatFilter:
     >>> f.relative_error < 1e-12, np.allclose(f.approximation, w)
     (True, True)
     """
-    w = as_array(filter, "filter", ndims=(3,), func="flatten_filter").astype(float)
+    w = as_array(filter, "filter", ndims=(3,), func="flatten_filter", nonempty=True).astype(float)
+    _check_finite(w, "filter", "flatten_filter")
     max_iter = check_int(max_iter, "max_iter", minimum=1)
 
     def lead(unfolding):
@@ -549,5 +560,9 @@ def flattened_conv2d(input, lateral, vertical, horizontal, bias=None, stride=1, 
     y = pointwise_conv2d(x, l)
     y = _column_then_row(y, v, h, stride, padding)
     if bias is not None:
-        y = y + as_array(bias, "bias", ndims=(1,), func="flattened_conv2d")[:, None, None]
+        b = as_array(bias, "bias", ndims=(1,), func="flattened_conv2d")
+        if b.shape != (l.shape[0],):
+            raise ValueError(f"bias must have shape ({l.shape[0]},) (one value per filter of lateral "
+                             f"{fmt_shape(l.shape)}), but got {fmt_shape(b.shape)}")
+        y = y + b[:, None, None]
     return y[0] if unbatched else y

@@ -264,7 +264,7 @@ def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corne
 
 
 def _input4(x, func):
-    x = as_array(x, "input", ndims=(3, 4), func=func)
+    x = as_array(x, "input", ndims=(3, 4), func=func, nonempty=True)
     return x
 
 
