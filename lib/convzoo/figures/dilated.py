@@ -145,7 +145,8 @@ def receptive_field_figure(n_layers=6, kernel_size=3):
             ax.annotate(str(s), (x_, s), textcoords="offset points", xytext=(0, dy), ha="center", fontsize=9,
                         color=colour if dy < 0 else "black")
     ax.set_xticks(depth)
-    ax.set_title(f"n layers see {k - 1}n + 1 (linear) or {k - 1}(2^n - 1) + 1 (doubling rates)")
+    doubling = "2^(n+1) - 1" if k == 3 else f"{k - 1}(2^n - 1) + 1"  # for k = 3 the form the chapter uses
+    ax.set_title(f"n layers see {k - 1}n + 1 (linear) or {doubling} (doubling rates)")
     ax.set_xlabel("number of layers")
     ax.set_ylabel("receptive field (input pixels per axis)")
     ax.legend(loc="upper left")
@@ -166,6 +167,8 @@ def footprint_figure(stacks=((2, 2, 2), (1, 2, 3)), kernel_size=3, annotate=None
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['d = 2, 2, 2\\n49 of 169 pixels reached', 'd = 1, 2, 3\\n169 of 169 pixels reached']
     """
+    from matplotlib.ticker import MaxNLocator
+
     stacks = [tuple(int(d) for d in s) for s in stacks]
     if not stacks:
         raise ValueError("stacks is empty: give at least one stack of rates, e.g. [(2, 2, 2)]")
@@ -194,7 +197,8 @@ def footprint_figure(stacks=((2, 2, 2), (1, 2, 3)), kernel_size=3, annotate=None
         ticks = np.arange(0, size, 2 if size > 9 else 1)
         ax.set_xticks(ticks, [str(t - half) for t in ticks], fontsize=7)
         ax.set_yticks(ticks, [str(t - half) for t in ticks], fontsize=7)
-        fig.colorbar(im, ax=ax, shrink=0.7, label="paths")
+        # path counts are whole numbers: no 1.5 or 2.5 ticks on the colour bar
+        fig.colorbar(im, ax=ax, shrink=0.7, label="paths", ticks=MaxNLocator(integer=True))
     return fig
 
 
