@@ -241,7 +241,7 @@ def overlap_2d_figure(cases=((3, 2), (4, 2)), input_size=3):
 def checkerboard_figure(kernel_size=3, stride=2, image=None, size=4):
     """The checkerboard of a transposed convolution beside resize-then-convolve, with kernels of ones.
 
-    Top row: a constant input of ones (``size x size``) through a transposed convolution (``k``, ``s``), a
+    Each row names its input on the left. Top row: a constant input of ones (``size x size``) through a transposed convolution (``k``, ``s``), a
     nearest-neighbour resize by ``s`` then a ``k x k`` convolution, and a bilinear resize then the same
     convolution (every value written). Bottom row (if ``image`` is given): the same three on a grey photo.
 
@@ -257,10 +257,10 @@ def checkerboard_figure(kernel_size=3, stride=2, image=None, size=4):
     """
     k, s = int(kernel_size), int(stride)
     ones_k = np.ones((1, 1, k, k))
-    rows = [("constant input of ones", np.ones((1, 1, size, size)))]
+    rows = [(f"input: ones, {size}x{size}", np.ones((1, 1, size, size)))]
     if image is not None:
         img = _grid2d(image, "image").astype(float)
-        rows.append(("photo", img[None, None]))
+        rows.append((f"input: photo, {img.shape[0]}x{img.shape[1]}\n(grey, each panel its own range)", img[None, None]))
     fig, axes = new_figure(len(rows), 3, size=(11, 3.6 * len(rows) + 0.4), squeeze=False,
                            title=f"Upsampling by {s} with a {k}x{k} kernel of ones: transposed convolution "
                                  f"vs resize-then-convolve")
@@ -278,6 +278,8 @@ def checkerboard_figure(kernel_size=3, stride=2, image=None, size=4):
                 show_image(ax, y, title=title)
                 ax.set_xlabel("column")
                 ax.set_ylabel("row")
+            if c == 0:                  # say which input the row starts from
+                ax.set_ylabel(f"{name}\n\nrow")
     return fig
 
 
