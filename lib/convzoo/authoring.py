@@ -44,8 +44,8 @@ BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
 CODE_STUB = ("# YOUR CODE HERE", 'raise NotImplementedError("Task {task}: replace these two lines with your answer")')
 TEXT_STUB = "YOUR ANSWER HERE"
-EXPLORER_PLACEHOLDER = ("An interactive explorer: run this cell in JupyterLab to use it "
-                        "(the figure above shows one of its settings).")
+EXPLORER_PLACEHOLDER = ("An interactive explorer: run this cell in JupyterLab to use it. A stored notebook "
+                        "(on GitHub, say) cannot run widgets; the chapter's static figures show what it draws.")
 
 _TASK_RE = re.compile(r"^##\s+Task\s+(\d+)\s*:\s*(.*?)\s*\((\d+)\s+points?\)\s*$")
 _CHECK_RE = re.compile(r"\A# NBVAL_CHECK_OUTPUT[ \t]*\n# CHECK task (\d+)[ \t]*(\n|\Z)")
