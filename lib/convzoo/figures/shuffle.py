@@ -238,7 +238,8 @@ def shuffle_connectivity_figure(channels=12, groups=3, layers=2, *, permutation=
     if permutation:
         perm = shuffle_permutation(c, g)
         _fast_grid(axes[2], (perm // (c // g))[None], cmap=_group_cmap(g), vmin=-0.5, vmax=g - 0.5,
-                   cell_text=perm[None].astype(str), xlabel="new position i", row_index=False, fontsize=9 if c <= 16 else 7,
+                   cell_text=perm[None].astype(str), xlabel="new position i", row_index=False,
+                   fontsize=9 if c <= 16 else 7,
                    title="the shuffle: position i takes channel perm[i] (colour = its group)")
     need = layers_to_connect(c, g)
     if need is None:
@@ -335,6 +336,7 @@ def shuffle_perturbation_figure(plain, shuffled, channel, groups):
     rows = np.stack([peak(a), peak(b)])
     fig, ax = new_figure(size=(max(6.0, 0.62 * c + 2.2), 2.6))
     draw_grid(ax, rows, cmap=SEQUENTIAL, vmin=0, fmt=lambda v: f"{v:.2g}", xlabel="output channel o", ylabel="stack",
+              fontsize=9,
               title="largest |change| of each output channel (outlined: changed)")
     ax.set_yticks([0, 1], ["no shuffle", "shuffle"])
     changed = rows > 0
