@@ -239,6 +239,8 @@ def rank_error_figure(kernels: dict):
         k = _kernel(k, name)
         errs = [separate_kernel(k, r).relative_error for r in range(1, min(k.shape) + 1)]
         ax.plot(range(1, len(errs) + 1), np.round(errs, 12), marker=markers[i % len(markers)], label=name)
+    longest = max(min(np.shape(k)) for k in kernels.values())
+    ax.set_xticks(range(1, longest + 1))  # ranks are whole numbers
     ax.set_xlabel("rank r kept (number of separable terms)")
     ax.set_ylabel("relative error ||K - K_r|| / ||K||")
     ax.set_ylim(-0.03, 1.0)
@@ -291,7 +293,8 @@ def depthwise_figure(image, weight, depth_multiplier: int = 1):
     y = depthwise_conv2d(x, w, padding=(kh // 2, kw // 2), depth_multiplier=m)
     fig, axes = new_figure(3, c * m, size=(1.9 * c * m + 0.6, 6.4), squeeze=False,
                            title=f"Depthwise: {c} channels x {m} kernel{'s' if m > 1 else ''} each = {c * m} "
-                                 f"output channels, none mixing channels")
+                                 f"output channels, none mixing channels\n(each output on its own colour scale, "
+                                 f"white = 0)")
     for o in range(c * m):  # each output on its own scale (a blur's range is far smaller than an edge map's)
         ch = o // m
         show_image(axes[0, o], x[ch], title=f"input channel {ch}")
@@ -303,7 +306,7 @@ def depthwise_figure(image, weight, depth_multiplier: int = 1):
         axes[2, o].set_xlabel(f"= channel {ch} filtered\nby kernel {o} only", fontsize=9)
     axes[0, 0].set_ylabel("input")
     axes[1, 0].set_ylabel("kernel")
-    axes[2, 0].set_ylabel("output (same padding)")
+    axes[2, 0].set_ylabel("output (same padding)\norange > 0 > purple")
     return fig
 
 
