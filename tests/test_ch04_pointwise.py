@@ -112,6 +112,8 @@ def test_collapse_figure_counts_distinct_outputs():
     sums = {int(a + b) for a, b in zip(x[0].ravel(), x[1].ravel())}
     points = set(zip(x[0].ravel(), x[1].ravel()))
     assert fig.axes[1].get_title() == f"{len(sums)} distinct outputs for {len(points)} distinct points"
+    bar = next(ax for ax in fig.axes if ax.get_label() == "<colorbar>")
+    assert sorted(bar.get_yticks()) == sorted(sums)          # integer outputs: one tick per output value
     with pytest.raises(ValueError, match=r"must be \(1, 2\)"):
         F.collapse_figure(x, np.ones((2, 2)))
     with pytest.raises(ValueError, match="all zeros"):
@@ -133,6 +135,9 @@ def test_squeeze_excitation_figure_shows_means_and_gates():
     np.testing.assert_allclose(heights[1], gate)
     np.testing.assert_allclose(heights[2], s * gate)
     assert [t.get_text() for t in fig.axes[1].texts] == [f"{v:.2f}" for v in gate]
+    assert s.min() < 0                                   # a negative bar's value label stays inside the axes
+    for ax in (fig.axes[0], fig.axes[2]):
+        assert ax.get_ylim()[0] < s.min() - 0.1 * (s.max() - s.min())
     with pytest.raises(ValueError, match="at most 16 channels"):
         F.squeeze_excitation_figure(np.ones((20, 2, 2)), **cz.init_squeeze_excitation(20, 4, rng=0))
 
@@ -176,5 +181,7 @@ def test_channel_mix_figure_titles_the_weights_and_draws_each_output():
     assert titles[1:] == ["grey: 0.299 R + 0.587 G + 0.114 B", "blue - yellow: -0.5 R - 0.5 G + 1 B"]
     shown = fig.axes[1].images[0].get_array()
     np.testing.assert_allclose(shown, 0.299 * img[0] + 0.587 * img[1] + 0.114 * img[2])
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 2 and all(b.get_ylabel() == "output value" for b in bars)
     with pytest.raises(ValueError, match="RGB image"):
         F.channel_mix_figure(np.ones((2, 4, 4)), np.ones((1, 2)))

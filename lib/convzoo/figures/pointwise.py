@@ -259,7 +259,7 @@ def channel_mix_figure(image, w, names=None):
     y = pointwise_conv2d(x, w)
     n = w.shape[0]
     names = names or [f"filter {k}" for k in range(n)]
-    fig, axes = new_figure(1, n + 1, size=(2.7 * (n + 1) + 0.5, 3.1),
+    fig, axes = new_figure(1, n + 1, size=(3.0 * (n + 1) + 0.5, 3.1),
                            title=f"A 1x1 convolution on a photo: 3 channels (R, G, B) -> {n}")
     show_image(axes[0], np.clip(np.moveaxis(x, 0, -1), 0, 1), title=f"input, {x.shape[1]}x{x.shape[2]} RGB")
     for k in range(n):
@@ -268,6 +268,7 @@ def channel_mix_figure(image, w, names=None):
         signed = bool(y[k].min() < 0)
         show_image(axes[k + 1], y[k], title=f"{names[k]}: {terms}", cmap=None if signed else "gray",
                    signed=signed, colorbar=True)
+        axes[k + 1].images[0].colorbar.set_label("output value")
         axes[k + 1].title.set_fontsize(9)
     for ax in axes:
         ax.set_xlabel("column")
@@ -420,7 +421,10 @@ def collapse_figure(x, w):
     ax.set_xlabel("channel 0 value")
     ax.set_ylabel("channel 1 value")
     ax.set_title(f"{p0.size} pixels ({len(set(zip(p0, p1)))} distinct points) in channel space")
-    fig.colorbar(sc, ax=ax, shrink=0.8, label="output value")
+    bar = fig.colorbar(sc, ax=ax, shrink=0.8, label="output value")
+    integer = np.allclose(y, np.round(y))
+    if integer:                                         # integer outputs: one tick per output value
+        bar.set_ticks(np.unique(np.round(y)))
     ax = axes[1]
     values, counts = np.unique(np.round(y, 9), return_counts=True)
     ax.scatter(values, np.zeros_like(values), c=values, cmap=SEQUENTIAL, s=60, edgecolors="black",
@@ -429,6 +433,8 @@ def collapse_figure(x, w):
         ax.annotate(f"{_fmt(v)}\n({k} px)", (v, 0), textcoords="offset points", xytext=(0, 10), ha="center",
                     fontsize=8)
     ax.set_yticks([])
+    if integer:
+        ax.set_xticks(values)
     ax.set_ylim(-1, 1.5)
     ax.set_xlabel("output value")
     ax.set_ylabel("one channel left")
@@ -494,6 +500,6 @@ def squeeze_excitation_figure(x, w1, b1, w2, b2, names=None):
     axes[1].set_ylabel("gate (0 to 1)")
     axes[1].set_ylim(0, 1.08)
     axes[2].set_ylabel("mean value")
-    for ax in (axes[0], axes[2]):
-        ax.set_ylim(lo * 1.1, hi * 1.12)
+    for ax in (axes[0], axes[2]):                    # room below a negative bar for its value label
+        ax.set_ylim(lo - 0.15 * (hi - lo) if lo < 0 else 0.0, hi * 1.12)
     return fig
