@@ -211,8 +211,9 @@ def block_diagonal_figure(weight, groups):
     shape_l = (c_out, cg) if w.ndim == 2 else (c_out, cg, kh, kw)
     draw_grid(a0, left, title=f"stored: {shape_l}", annotate=small, labels=small, fmt=fmt,
               xlabel="kernel j of the filter (j < C_in / g)", ylabel="output channel (filter)", **colours)
-    draw_grid(a1, right, title=f"block-diagonal: {tuple(full.shape)}", annotate=small, labels=small, fmt=fmt,
-              xlabel="input channel", ylabel="output channel (filter)", colorbar=True, **colours)
+    im = draw_grid(a1, right, title=f"block-diagonal: {tuple(full.shape)}", annotate=small, labels=small, fmt=fmt,
+                   xlabel="input channel", ylabel="output channel (filter)", **colours)
+    fig.colorbar(im, ax=a1, shrink=0.8, label="weight value")
     og = c_out // g
     for j in range(g):
         outline(a1, j * og * kh, j * cg * kw, og * kh, cg * kw)
@@ -224,7 +225,10 @@ def block_diagonal_figure(weight, groups):
                 ax.axhline(r * kh - 0.5, color="k", linewidth=0.6)
             for c in range(1, cols):
                 ax.axvline(c * kw - 0.5, color="k", linewidth=0.6)
-            ax.set_xlabel(ax.get_xlabel() + f" ({kh}x{kw} kernels)")
+            # draw_grid leaves a large grid unlabelled; the tiles are ticked per kernel, so name the axes here
+            ax.set_xlabel(("kernel j of the filter (j < C_in / g)" if ax is a0 else "input channel")
+                          + f"\n(one {kh}x{kw} tile per kernel)")
+            ax.set_ylabel("output channel (filter)")
         elif not small:
             ax.set_xticks([])
             ax.set_yticks([])
