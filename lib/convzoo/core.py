@@ -29,7 +29,7 @@ __all__ = ["conv_general", "conv_general_naive", "ConvSpec"]
 
 # Bytes of im2col patch matrix built at a time: big enough for one efficient matrix multiply,
 # small enough to stay in the last-level cache and to keep memory bounded whatever the batch size.
-_CHUNK_BYTES = 4 << 20
+_CHUNK_BYTES = 2 << 20
 
 
 class ConvSpec:
@@ -183,15 +183,18 @@ def conv_general(x, w, bias=None, stride=1, padding=0, dilation=1, groups=1, inp
 
 
 def _pad_channels_last(x: np.ndarray, spec: ConvSpec) -> np.ndarray:
-    """``(N, C, *spatial)`` -> ``(N, *padded, C)``: zeros inserted (input_dilation) and padding added in one copy.
+    """``(N, C, *spatial)`` -> ``(g, N, *padded, C/g)``: zeros inserted (input_dilation) and padding added.
 
-    Negative padding crops. One allocation and one strided assignment: the transpose to channels-last,
-    the zero insertion and the padding all happen in that single pass over the input.
+    Channels last, and each group's channels a block of their own (groups first), so that a window of one
+    group is long contiguous runs of memory. Negative padding crops. One allocation and one strided
+    assignment: the transpose, the zero insertion and the padding all happen in that single pass.
     """
     n, c = x.shape[:2]
-    xp = np.zeros((n,) + spec.padded + (c,), dtype=x.dtype)
+    g = spec.groups
+    xp = np.zeros((g, n) + spec.padded + (c // g,), dtype=x.dtype)
     src, dst = _interior(x.shape[2:], spec)
-    xp[(slice(None),) + dst + (slice(None),)] = np.moveaxis(x[(slice(None), slice(None)) + src], 1, -1)
+    xs = x.reshape((n, g, c // g) + x.shape[2:])[(slice(None),) * 3 + src]   # split C into (g, C/g): a view
+    xp[(slice(None), slice(None)) + dst + (slice(None),)] = np.moveaxis(xs, (1, 2), (0, -1))
     return xp
 
 
@@ -245,9 +248,9 @@ def _conv_im2col(x: np.ndarray, w: np.ndarray, spec: ConvSpec) -> np.ndarray:
     taps = int(np.prod(spec.kernel))
     # (C_out, Cg, *k) -> (g, *k, Cg, og) -> (g, taps*Cg, og), matching the patch layout (*k, Cg).
     wm = np.moveaxis(w.reshape((g, og, cg) + spec.kernel), (1, 2), (-1, -2)).reshape(g, taps * cg, og)
-    win = _windows(_pad_channels_last(x, spec), spec, channels_last=True)   # (N, *out, *k, C) view
-    win = win.reshape(win.shape[:-1] + (g, cg))                              # (N, *out, *k, g, Cg) view
-    win = np.moveaxis(win, -2, 0)                                            # (g, N, *out, *k, Cg) view
+    xp = _pad_channels_last(x, spec)                                         # (g, N, *padded, Cg)
+    win = _windows(xp.reshape((g * n,) + xp.shape[2:]), spec, channels_last=True)
+    win = win.reshape((g, n) + win.shape[1:])                                # (g, N, *out, *k, Cg) view
     inner = int(np.prod(spec.out[1:], dtype=np.int64))                       # output pixels per row
     y = np.empty((n * spec.out[0] * inner, g, og), dtype=x.dtype)            # channels last: (pixels, C_out)
     for n0, n1, r0, r1 in _chunks(n, spec.out[0], inner * taps * g * cg * x.itemsize):
