@@ -444,11 +444,13 @@ def rank1_filter(lateral, vertical, horizontal):
 
 
 def flatten_filter(filter, max_iter=1000, tol=1e-12) -> FlatFilter:
-    """Best rank-1 approximation of a ``C x kh x kw`` filter by higher-order power iteration.
+    """A rank-1 approximation of a ``C x kh x kw`` filter by higher-order power iteration.
 
     Starting from the leading singular vectors of the filter's unfoldings (deterministic), each sweep fixes
     two of the three vectors and solves for the third in closed form (alternating least squares); the
-    fit can only improve, and it stops when it no longer does by more than ``tol``.
+    fit can only improve, and it stops when it no longer does by more than ``tol``. Unlike the matrix case
+    (the SVD), this finds a *local* optimum: for some filters other starts reach a smaller error
+    (:func:`convzoo.rank1_restarts` tries several; chapter 9 shows an example).
 
     Parameters
     ----------

@@ -91,6 +91,10 @@ def shuffle_reach(channels, groups, layers):
     -------
     int
 
+    Shape
+    -----
+    Every layer maps ``C`` channels to ``C`` channels; the count is per output channel.
+
     Examples
     --------
     >>> shuffle_reach(12, 3, 1), shuffle_reach(12, 3, 2)
@@ -124,6 +128,10 @@ def layers_to_connect(channels, groups):
     Returns
     -------
     int or None
+
+    Shape
+    -----
+    A stack of ``C -> C`` grouped layers, a shuffle between consecutive layers.
 
     Examples
     --------
