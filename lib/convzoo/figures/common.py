@@ -51,8 +51,31 @@ def symmetric_limits(values) -> tuple[float, float]:
 
 
 def _text_colour(rgba) -> str:
+    """Black or white, whichever reads better on a cell of colour ``rgba`` (see :func:`_text_colours`)."""
     r, g, b = rgba[:3]
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.5 else "white"
+
+
+def _text_colours(im, values) -> np.ndarray:
+    """:func:`_text_colour` of every cell of ``values`` drawn by the image ``im``, in one colour-map call."""
+    rgb = np.asarray(im.cmap(im.norm(np.asarray(values, dtype=float))))[..., :3]
+    return np.where(rgb @ np.array([0.299, 0.587, 0.114]) > 0.5, "black", "white")
+
+
+def _cell_borders(ax, rows, cols, colour="white", linewidth=1):
+    """Thin lines between the cells of a ``rows x cols`` grid (they make it countable), as one artist."""
+    from matplotlib.collections import LineCollection
+
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    segments = np.concatenate([
+        np.stack([np.stack([xs, np.full_like(xs, ys[0])], -1), np.stack([xs, np.full_like(xs, ys[-1])], -1)], 1),
+        np.stack([np.stack([np.full_like(ys, xs[0]), ys], -1), np.stack([np.full_like(ys, xs[-1]), ys], -1)], 1),
+    ])
+    # zorder 1.5: where the axes' own grid lines go (above the image, below padding and outlines)
+    lines = LineCollection(segments, colors=colour, linewidths=linewidth, zorder=1.5)
+    lines.set_in_layout(False)
+    ax.add_collection(lines, autolim=False)
+    return lines
 
 
 def draw_grid(ax, values, *, title=None, cmap=None, fmt="{:g}", vmin=None, vmax=None, labels=True,
@@ -103,20 +126,21 @@ def draw_grid(ax, values, *, title=None, cmap=None, fmt="{:g}", vmin=None, vmax=
         vmin, vmax = symmetric_limits(finite)
     im = ax.imshow(np.ma.masked_invalid(v), cmap=cmap, vmin=vmin, vmax=vmax)
     rows, cols = v.shape
+    # Speed (an explorer redraws this on every slider move; issue 9): one colour-map call for all the text
+    # colours, one LineCollection for all the cell borders (not one minor tick per cell), and the cell labels
+    # kept out of the layout computation (they sit inside the axes, so they cannot change its margins).
     if annotate:
         size = fontsize or (10 if max(rows, cols) <= 8 else 7)
-        for (i, j), val in np.ndenumerate(v):
-            if not np.isfinite(val):
-                continue
+        colours = _text_colours(im, v)
+        for i, j in zip(*np.nonzero(np.isfinite(v))):
+            val = v[i, j]
             text = fmt(val) if callable(fmt) else fmt.format(val)
-            ax.text(j, i, text, ha="center", va="center", fontsize=size, color=_text_colour(im.cmap(im.norm(val))))
+            t = ax.text(j, i, text, ha="center", va="center", fontsize=size,
+                        color=colours[i, j])
+            t.set_in_layout(False)
     ax.set_xticks(np.arange(cols) if labels else [])
     ax.set_yticks(np.arange(rows) if labels else [])
-    # thin white lines between cells make the grid countable
-    ax.set_xticks(np.arange(-0.5, cols, 1), minor=True)
-    ax.set_yticks(np.arange(-0.5, rows, 1), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.tick_params(which="minor", length=0)
+    _cell_borders(ax, rows, cols)
     if padding is not None:
         import matplotlib.patches as mpatches
 
@@ -124,7 +148,8 @@ def draw_grid(ax, values, *, title=None, cmap=None, fmt="{:g}", vmin=None, vmax=
             ax.add_patch(mpatches.Rectangle((j - 0.5, i - 0.5), 1, 1, facecolor="#eeeeee", edgecolor="grey",
                                             linestyle="--", linewidth=1, zorder=2))
             if annotate:
-                ax.text(j, i, "0", ha="center", va="center", color="grey", fontsize=fontsize or 9, zorder=3)
+                t = ax.text(j, i, "0", ha="center", va="center", color="grey", fontsize=fontsize or 9, zorder=3)
+                t.set_in_layout(False)
     if highlight is not None:
         outline(ax, *highlight)
     if labels:

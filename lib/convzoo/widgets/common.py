@@ -15,9 +15,29 @@ __all__ = ["Explorer", "explorer", "figure_png"]
 
 
 def figure_png(fig) -> bytes:
-    """PNG bytes of a matplotlib Figure (the figure is then closed, freeing its memory)."""
+    """PNG bytes of a matplotlib Figure (the figure is then closed, freeing its memory).
+
+    Speed (an explorer calls this on every slider move; issue 9): ``savefig`` walks the whole figure twice
+    when it has a layout engine (a draw with rendering disabled to place the axes, then the real draw), so
+    here the figure is drawn once on an Agg canvas (the layout runs inside that draw) and its pixels are
+    encoded with a fast zlib level (1: about a third less time than the default 6, PNG ~15% larger).
+
+    Examples
+    --------
+    >>> from convzoo.figures.common import new_figure
+    >>> fig, ax = new_figure(size=(2, 1))
+    >>> png = figure_png(fig)
+    >>> png[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
+    True
+    """
+    import numpy as np
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
     try:  # a pyplot figure must also be deregistered; a bare Figure needs nothing
         import matplotlib.pyplot as plt
 
