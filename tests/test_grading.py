@@ -1,8 +1,9 @@
 """The grader on a class of submissions of the tiny fixture exercise: good, wrong, tampered and broken ones.
 
 One grading run (the class-scoped fixture) serves most tests; its CSV must equal the committed
-``tests/fixtures/expected_grades.csv`` byte for byte, which is also the proof that grading the same
-submissions again gives the same CSV.
+``tests/fixtures/expected_grades.csv`` byte for byte. A second, independent run of the same submissions
+(``test_grading_the_same_submissions_twice_gives_identical_csvs``, on the other xdist worker) must give the
+same bytes too, so two gradings in one test session agree, timeouts and dead kernels included.
 """
 import copy
 import hashlib
@@ -17,7 +18,8 @@ import pytest
 from convzoo import grading
 from convzoo.authoring import make_exercise, notebook_text
 from convzoo.grading import check_notebook, grade, merge_answers
-from pipeline_helpers import FIXTURES, TINY_SOLUTION, exercise_of, read, with_answer, with_solution_answers
+from pipeline_helpers import (FIXTURES, TINY_SOLUTION, cells_with_role, exercise_of, read, with_answer,
+                              with_solution_answers)
 
 CELL_TIMEOUT = 8
 EXPECTED_CSV = FIXTURES / "expected_grades.csv"
@@ -66,6 +68,30 @@ def make_class(folder: Path):
     put("other_chapter.ipynb", other)
     (subs / "nested").mkdir()
     put("nested/late.ipynb", with_answer(good, 2, "total = sum(k * k for k in range(4))"))
+    # tampered stored outputs only (check cells' code untouched): task 1 is wrong and its check cell's stored
+    # output is made to be what the wrong answer prints; task 2 is right and its stored output is garbage.
+    # Neither may count: the expected outputs come from the released exercise, never from the submission.
+    outputs = with_answer(good, 1, "def double(x):\n    return x + 1")
+    for cell in cells_with_role(outputs, "check"):
+        text = "[1 2 3 4]\n" if cell.metadata["convzoo"]["task"] == 1 else "garbage, not 30\n"
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+        cell.execution_count = 7
+    put("tampered_outputs.ipynb", outputs)
+    # cells reordered: the whole notebook upside down (answer cells keep their ids)
+    reordered = copy.deepcopy(good)
+    reordered.cells = reordered.cells[::-1]
+    put("reordered.ipynb", reordered)
+    # answers moved around as a student does with cut and paste: new ids, task 2's answer first, task 1's last
+    moved = copy.deepcopy(good)
+    a1, a2 = (c for c in cells_with_role(moved, "answer") if c.cell_type == "code")
+    moved.cells = [c for c in moved.cells if c is not a1 and c is not a2]
+    a1["id"], a2["id"] = "pasted-1", "pasted-2"
+    moved.cells = [a2] + moved.cells + [a1]
+    put("moved_answers.ipynb", moved)
+    # each answer typed into the other task's cell: graded where it stands (task 1's check finds no double)
+    swapped = with_answer(with_answer(good, 1, "total = sum(k * k for k in range(5))"), 2,
+                          "def double(x):\n    return 2 * x")
+    put("swapped_answers.ipynb", swapped)
     return released, subs
 
 
@@ -136,6 +162,18 @@ class TestAClass:
         assert "kernel died" in self.message(graded, "kills_kernel.ipynb", 1)
         assert "kernel had died in an earlier cell" in self.message(graded, "kills_kernel.ipynb", 2)
 
+    def test_tampered_stored_outputs_are_ignored(self, graded):
+        """Check cells untouched, stored outputs edited: task 1's to what the wrong answer prints, task 2's to garbage."""
+        assert self.points(graded, "tampered_outputs.ipynb") == [0, 3]
+        assert self.message(graded, "tampered_outputs.ipynb", 1) == self.message(graded, "wrong.ipynb", 1)
+
+    def test_reordered_cells_and_moved_answers_are_graded_as_answered(self, graded):
+        assert self.points(graded, "reordered.ipynb") == [2, 3]         # found by cell id, whatever the order
+        assert self.points(graded, "moved_answers.ipynb") == [2, 3]     # new ids: found by their metadata
+        # an answer typed into another task's cell is graded where it stands, like any notebook would run it
+        assert self.points(graded, "swapped_answers.ipynb") == [0, 3]
+        assert self.message(graded, "swapped_answers.ipynb", 1) == "NameError: name 'double' is not defined"
+
     def test_huge_output_and_deleted_cells(self, graded):
         assert self.points(graded, "huge_output.ipynb") == [2, 3]
         assert self.points(graded, "deleted_answer.ipynb") == [2, 0]
@@ -149,8 +187,29 @@ class TestAClass:
         assert table.splitlines()[0].split() == ["student", "task", "1", "task", "2", "total"]
         assert "correct.ipynb" in table and "5/5" in table and "why points were lost:" in table
         lines = graded["progress"].splitlines()
-        assert lines[0].startswith("grading 13 notebook(s)")
-        assert sum(1 for ln in lines if ln.startswith("[")) == 13 and any("[13/13]" in ln for ln in lines)
+        assert lines[0].startswith("grading 17 notebook(s)")
+        assert sum(1 for ln in lines if ln.startswith("[")) == 17 and any("[17/17]" in ln for ln in lines)
+
+
+def test_grading_the_same_submissions_twice_gives_identical_csvs(tmp_path):
+    """A second grading of the class, in another process and folder: the same CSV bytes.
+
+    The class is rebuilt byte for byte (``make_class`` is deterministic, checked here), graded again (its
+    notebooks finish in whatever order the two jobs and the timeouts give) and compared with the golden CSV
+    that the first run must equal too; the submissions are still byte-identical afterwards.
+    """
+    import io
+
+    released, subs = make_class(tmp_path / "a")
+    _, subs_again = make_class(tmp_path / "b")
+    hashes = lambda folder: {p.relative_to(folder): h for p, (_, h) in fingerprint(folder).items()}  # noqa: E731
+    assert hashes(subs) == hashes(subs_again)
+    before = fingerprint(subs)
+    csv_path = tmp_path / "again.csv"
+    grade(subs, exercise=released, csv_path=csv_path, cell_timeout=CELL_TIMEOUT, jobs=2, out=io.StringIO(),
+          progress=io.StringIO())
+    assert csv_path.read_bytes() == EXPECTED_CSV.read_bytes()
+    assert fingerprint(subs) == before
 
 
 def test_merge_uses_ids_then_metadata_and_ignores_everything_else():
