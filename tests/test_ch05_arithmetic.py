@@ -1,7 +1,5 @@
 """Chapter 5's figures and explorer: the layouts agree with real convolutions, the figures write the right
 numbers, and impossible settings get a readable message."""
-import statistics
-import time
 
 import numpy as np
 import pytest
@@ -174,14 +172,3 @@ def test_arithmetic_explorer_plays_clamps_and_explains():
     assert "the kernel does not fit" in ex.message.value
     ex.controls["padding"].value = "full"
     assert ex.message.value == ""
-
-
-def test_explorer_redraw_is_fast():
-    Wa.draw_arithmetic()
-    times = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        Wa.draw_arithmetic(i=5, k=3, s=2, p=1, step=4)
-        times.append(time.perf_counter() - t0)
-    # the target is < 50 ms on a quiet machine; a loaded CI box gets generous slack
-    assert statistics.median(times) < 0.5

@@ -1,5 +1,4 @@
 """Chapter 6: transposed convolution as a direct convolution, overlap counts, the fix; figures and explorer."""
-import time
 
 import numpy as np
 import pytest
@@ -204,22 +203,6 @@ def test_checkerboard_draw_with_good_and_bad_settings():
         Wt.draw_checkerboard(1, 1, padding=3)
     with pytest.raises(ValueError, match="'ones' or 'random'"):
         Wt.draw_checkerboard(kernel="gauss")
-
-
-def test_checkerboard_draw_is_fast():
-    Wt = pytest.importorskip("convzoo.widgets.transposed")
-    Wt.draw_checkerboard()
-    medians = []
-    for _ in range(3):   # up to three rounds: a busy machine (other test workers) can slow one round down
-        times = []
-        for _ in range(7):
-            t = time.process_time()   # CPU time of this process, less inflated by other jobs than wall time
-            Wt.draw_checkerboard()
-            times.append(time.process_time() - t)
-        medians.append(float(np.median(times)))
-        if medians[-1] < 0.05:
-            break
-    assert min(medians) < 0.05, f"median draw {[round(m * 1000) for m in medians]} ms (target < 50 ms)"
 
 
 def test_checkerboard_explorer_builds_and_reports_bad_settings():

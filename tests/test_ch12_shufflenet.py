@@ -1,5 +1,4 @@
-"""Chapter 12's figures, explorer and unit steps: right numbers, titles and labels, clear refusals, fast redraws."""
-import time
+"""Chapter 12's figures, explorer and unit steps: right numbers, titles and labels, clear refusals."""
 
 import numpy as np
 import pytest
@@ -97,7 +96,8 @@ def test_mobilenet_cost_figure_shares_and_totals():
     _titled_and_labelled(fig)
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert texts[:2] == ["94.9%", "74.6%"]          # pointwise: multiply-adds, parameters
-    assert texts[-2:] == ["0.2%", "24.3%"]         # the classifier: few multiply-adds, a quarter of the weights
+    assert texts[-2:] == ["0.18%", "24.3%"]        # the classifier: few multiply-adds, a quarter of the weights
+    assert texts[4:6] == ["1.9%", "0.02%"]         # the first, full 3x3: two decimals below 1%, not "0.0%"
     assert [t.get_text() for t in fig.axes[1].texts] == ["4,867.3", "568.7", "29.3", "4.2"]
 
 
@@ -148,18 +148,6 @@ def test_draw_unit_cost_good_and_bad_settings():
         Ws.draw_unit_cost(240, 60, 7, 28)
     with pytest.raises(ValueError, match="groups=8 must divide.*60/8 = 7.5"):
         Ws.draw_unit_cost(240, 60, 8, 28)
-
-
-def test_draw_unit_cost_is_fast():
-    Ws.draw_unit_cost()                  # warm up imports
-    for setting in [(240, 60, 3, 28), (960, 480, 8, 56)]:
-        times = []
-        for _ in range(5):
-            t = time.perf_counter()
-            Ws.draw_unit_cost(*setting)
-            times.append(time.perf_counter() - t)
-        # the target is < 50 ms; the bound leaves room for a loaded CI machine
-        assert np.median(times) < 0.25, f"draw_unit_cost{setting} took {np.median(times) * 1000:.0f} ms"
 
 
 def test_unit_cost_explorer_builds_and_reports_bad_groups():
