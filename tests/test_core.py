@@ -389,28 +389,51 @@ def _peak_bytes(fn):
         tracemalloc.stop()
 
 
-@pytest.mark.parametrize("kind", ["dense", "grouped", "depthwise", "transposed"])
+@pytest.mark.parametrize("kind", ["dense", "grouped", "depthwise", "transposed-subpixel", "transposed-scatter"])
 def test_working_memory_stays_within_the_chunk_budget(monkeypatch, kind):
-    """A big batch: beyond the output (and, for im2col, one channels-last padded copy of the input), the
-    working buffers stay within the chunk budget; never k^2 x the input as a whole-batch im2col would."""
+    """A big batch: beyond the output-sized arrays each path needs (named below), the working buffers stay
+    within the chunk budget; never k^2 x the input as a whole-batch im2col (or col2im) would."""
     import convzoo.core as core
 
     budget = 256 << 10
     monkeypatch.setattr(core, "_CHUNK_BYTES", budget)
     rng = np.random.default_rng(10)
     x = rng.standard_normal((64, 16, 24, 24), dtype=np.float32)                 # 2.4 MB, 64 images
-    if kind == "transposed":
+    f32 = 4
+    if kind == "transposed-subpixel":                                         # 4x4 stride 2: 4 phases of 2x2
         w = rng.standard_normal((16, 8, 4, 4), dtype=np.float32)
         call = lambda: cz.conv_transpose2d(x, w, stride=2, padding=1)          # noqa: E731
-        whole = x.size // 16 * 16 * 8 * 4                                    # every pixel's cols at once
-        allowed = 64 * 8 * (50 * 50 - 48 * 48) * 4                           # the uncropped border of the output
+        whole = 64 * 25 * 25 * (2 * 2 * 16) * f32                             # its whole-batch patch matrix
+        allowed = (64 * 26 * 26 * 16 * f32                                    # the padded input of its conv
+                   + 64 * 32 * 25 * 25 * f32                                  # that conv's output (4 phases)
+                   + 64 * 8 * (50 * 50 - 48 * 48) * f32)                      # the shuffled output's border
+    elif kind == "transposed-scatter":                                        # 3x3 stride 2: the phases differ
+        w = rng.standard_normal((16, 8, 3, 3), dtype=np.float32)
+        call = lambda: cz.conv_transpose2d(x, w, stride=2, padding=1)          # noqa: E731
+        whole = x.size // 16 * 9 * 8 * f32                                    # every pixel's cols at once
+        allowed = 64 * 8 * (49 * 49 - 47 * 47) * f32                          # the uncropped border of the output
     else:
         groups = {"dense": 1, "grouped": 4, "depthwise": 16}[kind]
         w = rng.standard_normal((16, 16 // groups, 3, 3), dtype=np.float32)
         call = lambda: cz.conv2d(x, w, padding=1, groups=groups)               # noqa: E731
-        whole = x.size * 9 * 4                                               # the whole-batch patch matrix
-        allowed = 0 if kind == "depthwise" else 64 * 26 * 26 * 16 * 4        # the padded channels-last copy
+        whole = x.size * 9 * f32                                             # the whole-batch patch matrix
+        allowed = 0 if kind == "depthwise" else 64 * 26 * 26 * 16 * f32      # the padded channels-last copy
     y, peak = _peak_bytes(call)
     extra = peak - y.nbytes - allowed
     assert extra <= 1.25 * budget, f"{kind}: {extra} bytes of working memory for a budget of {budget}"
-    assert peak < whole / 2
+    assert whole > 8 * budget           # so a whole-batch buffer would fail the line above: the test can tell
+
+
+@pytest.mark.parametrize("k,s,d,p,op,g", [(4, 2, 1, 1, 0, 1), (2, 2, 1, 0, 1, 2), (3, 2, 1, 1, 1, 1), (5, 3, 2, 4, 2, 2),
+                                          ((4, 3), (2, 3), (1, 1), (2, 0), (1, 2), 1), (1, 3, 1, 0, 2, 1)])
+def test_both_transposed_forms_match_the_dense_path(k, s, d, p, op, g):
+    """The sub-pixel form (one conv + pixel shuffle) and the scatter form, each forced on the same configs."""
+    from convzoo.transpose import _scatter, _subpixel
+
+    rng = np.random.default_rng(11)
+    k, s, d, p, op = (v if isinstance(v, tuple) else (v, v) for v in (k, s, d, p, op))
+    x, w = rng.standard_normal((2, 2 * g, 5, 6)), rng.standard_normal((2 * g, 3) + k)
+    dense = dense_transpose(conv_general, x, w, None, s, p, op, g, d)
+    out = dense.shape[2:]
+    for form in (_subpixel, _scatter):
+        np.testing.assert_allclose(form(x, w, g, s, d, p, out), dense, atol=1e-12, err_msg=form.__name__)

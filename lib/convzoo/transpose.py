@@ -56,10 +56,65 @@ def _conv_transpose_nd(nd, func, input, weight, bias, stride, padding, output_pa
     wt = wt.reshape((groups * c_out_g, c_in // groups) + kernel)[(Ellipsis,) + (slice(None, None, -1),) * nd]
     pads = tuple((d * (k - 1) - p, d * (k - 1) - p + op) for d, k, p, op in zip(dilation, kernel, pad, out_pad))
     spec = ConvSpec(x, wt, bias, 1, pads, dilation, groups, stride)
-    # ... but it is computed as a scatter, not as that dense convolution over mostly-zero input.
-    y = _scatter(spec.x.astype(spec.dtype, copy=False), w.astype(spec.dtype, copy=False),
-                 groups, stride, dilation, pad, spec.out)
+    # ... but it is never computed as that dense convolution over mostly-zero input (stride^nd times the
+    # work): with stride 1 there are no zeros, so it is that convolution; otherwise a sub-pixel convolution
+    # when the kernel splits evenly into stride^nd phases, else a scatter. Each costs the real work only.
+    xs, ws = spec.x.astype(spec.dtype, copy=False), w.astype(spec.dtype, copy=False)
+    if all(st == 1 for st in stride):
+        y = conv_general(xs, spec.w, None, 1, pads, dilation, groups)
+    elif _subpixel_waste(kernel, stride, dilation) <= 1.25:
+        y = _subpixel(xs, ws, groups, stride, dilation, pad, spec.out)
+    else:
+        y = _scatter(xs, ws, groups, stride, dilation, pad, spec.out)
     return spec.finish(y)
+
+
+def _phases(kernel, stride, dilation):
+    """Per axis: Q (sub-kernel length) and, for each tap a, its phase r and shift q: a*d = s*q + r."""
+    Q = tuple(d * (k - 1) // s + 1 for k, s, d in zip(kernel, stride, dilation))
+    return Q, [[divmod(a * d, s)[::-1] for a in range(k)] for k, s, d in zip(kernel, stride, dilation)]
+
+
+def _subpixel_waste(kernel, stride, dilation) -> float:
+    """Multiply-adds of the sub-pixel form over the real ones (1.0: no zero in the phase kernels)."""
+    Q, _ = _phases(kernel, stride, dilation)
+    return float(np.prod([s * q for s, q in zip(stride, Q)]) / np.prod(kernel))
+
+
+def _subpixel(x: np.ndarray, w: np.ndarray, groups, stride, dilation, pad, out) -> np.ndarray:
+    """The transposed convolution as one ordinary (stride 1) convolution and a pixel shuffle.
+
+    Output pixel ``f = i * s + a * d`` of tap ``a``: write ``a * d = s * q + r``; then ``f = s * (i + q) + r``,
+    so the output pixels of *phase* ``r`` (``f mod s = r``) form a stride-1 correlation of the input with
+    the taps of that phase, shifted by ``q``. Stacking the s^nd phases as extra output channels gives one
+    convolution with a small kernel (``Q = d(k-1)//s + 1`` taps per axis) and ``s^nd * C_out`` channels,
+    which runs on the fast im2col path (a large matmul); interleaving the phases (pixel shuffle) and
+    cropping the padding gives the output. For ``k = 2s`` (e.g. 4x4 stride 2) no phase kernel has a zero.
+    """
+    nd = x.ndim - 2
+    n, c_in = x.shape[:2]
+    g, og = groups, w.shape[1]
+    cg, kernel = c_in // g, w.shape[2:]
+    Q, taps = _phases(kernel, stride, dilation)
+    S = int(np.prod(stride))
+    # V: (g, *s, og, Cg, *Q); tap a of w goes to phase r, at position Q-1-q (correlation reads x[J - q]).
+    v = np.zeros((g,) + tuple(stride) + (og, cg) + Q, dtype=x.dtype)
+    wg = w.reshape((g, cg, og) + kernel).swapaxes(1, 2)               # (g, og, Cg, *k)
+    for a in itertools.product(*(range(k) for k in kernel)):
+        r = tuple(taps[j][a[j]][0] for j in range(nd))
+        u = tuple(Q[j] - 1 - taps[j][a[j]][1] for j in range(nd))
+        v[(slice(None),) + r + (slice(None), slice(None)) + u] = wg[(Ellipsis,) + a]
+    y = conv_general(x, v.reshape((g * S * og, cg) + Q), None, 1, tuple((q - 1, q - 1) for q in Q), 1, g)
+    J = y.shape[2:]                                                   # I + Q - 1 per axis
+    # Pixel shuffle, channels last (the conv's output is channels-last in memory, so runs of og stay whole):
+    # (N, *J, g, *s, og) -> (N, J_0, s_0, J_1, s_1, ..., g, og) -> (N, J_0 * s_0, ..., C_out)
+    y = np.moveaxis(y, 1, -1).reshape((n,) + J + (g,) + tuple(stride) + (og,))
+    order = (0,) + tuple(i for j in range(nd) for i in (1 + j, 2 + nd + j)) + (1 + nd, 2 + 2 * nd)
+    full = y.transpose(order).reshape((n,) + tuple(jj * st for jj, st in zip(J, stride)) + (g * og,))
+    short = tuple(max(0, p + o - f) for p, o, f in zip(pad, out, full.shape[1:-1]))
+    if any(short):                                                    # output_padding past the last pixel
+        full = np.pad(full, ((0, 0),) + tuple((0, e) for e in short) + ((0, 0),))
+    return np.moveaxis(full[(slice(None),) + tuple(slice(p, p + o) for p, o in zip(pad, out))], -1, 1)
 
 
 def _scatter(x: np.ndarray, w: np.ndarray, groups, stride, dilation, pad, out) -> np.ndarray:
