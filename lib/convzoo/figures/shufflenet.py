@@ -271,7 +271,9 @@ def mobilenet_cost_figure(separable, full):
         ax.barh(y + offset, shares[what], height=0.4, color=colour, label=what)
     for i in range(len(kinds)):   # text in order: kind by kind, mult-adds then parameters
         for offset, what in ((-0.2, "mult-adds"), (0.2, "parameters")):
-            ax.text(shares[what][i] + 1, y[i] + offset, f"{shares[what][i]:.1f}%", va="center", fontsize=8)
+            share = shares[what][i]          # two decimals below 1%, so the first layer's 0.02% does not read 0.0%
+            ax.text(share + 1, y[i] + offset, f"{share:.1f}%" if share >= 1 or share == 0 else f"{share:.2f}%",
+                    va="center", fontsize=8)
     names = {"pointwise": "1x1 pointwise", "depthwise": "3x3 depthwise", "conv": "3x3 full (first layer)",
              "fc": "fully connected"}
     ax.set_yticks(y, [names[k] for k in kinds])
@@ -340,12 +342,13 @@ def unit_steps_figure(x, steps, channel=0):
         raise ValueError(f"channel must be in [0, {smallest}) (the smallest stage has {smallest} channels), "
                          f"but got {channel}")
     n = len(arrays)
-    fig, axes = new_figure(1, n, size=(1.6 * n, 2.3),
+    fig, axes = new_figure(1, n, size=(1.6 * n, 2.7),
                            title=f"A ShuffleNet unit, stage by stage: channel {channel} of each, titled with its shape "
-                                 "(C, H, W); orange > 0, purple < 0, white 0")
+                                 "(C, H, W)\norange > 0, purple < 0, white 0; each panel on its own scale, "
+                                 "its largest |value| under it")
     for ax, (name, a) in zip(np.atleast_1d(axes), arrays.items()):
         show_image(ax, a[channel], signed=True)
         ax.set_title(f"{name}\n{a.shape}", fontsize=9)
-        ax.set_xlabel(f"W = {a.shape[2]}", fontsize=8)
+        ax.set_xlabel(f"W = {a.shape[2]}\nmax |value| {np.abs(a[channel]).max():.3g}", fontsize=8)
         ax.set_ylabel(f"H = {a.shape[1]}", fontsize=8)
     return fig
