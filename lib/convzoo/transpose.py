@@ -4,6 +4,13 @@ A transposed convolution is the core op run on the input spread apart by ``strid
 between pixels), padded by ``d(k - 1) - p`` on each side (plus ``output_padding`` after), with each kernel
 flipped and the in/out channel axes of the weight swapped. It is the *adjoint* (matrix transpose) of the
 convolution with the same arguments, not its inverse.
+
+That definition is how the result is *checked* (the tests compare with it), not how it is computed: run
+densely, it would spend ``stride^nd`` times the real work multiplying inserted zeros. Instead, with
+stride 1 it is exactly that (zero-free) convolution; when the kernel splits evenly into ``stride^nd``
+phases (e.g. 4x4 stride 2) it is one ordinary convolution with the phases as extra output channels,
+followed by a pixel shuffle (the sub-pixel form); otherwise a scatter: one matmul gives every input
+pixel's stamp, and ``k^nd`` strided adds place the stamps (col2im).
 """
 from __future__ import annotations
 
