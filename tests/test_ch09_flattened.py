@@ -1,5 +1,4 @@
 """Chapter 9: flattened filters (rank-1 tensors), the ALS sweeps and their bounds, the figures and the explorer."""
-import time
 
 import numpy as np
 import pytest
@@ -227,21 +226,3 @@ def test_flatten_draw_and_explorer():
     assert "at most 3 channels" in e.message.value
     e.controls["channels"].value = 1
     assert e.message.value == ""
-
-
-def test_flatten_explorer_draw_is_fast():
-    pytest.importorskip("ipywidgets")
-    from convzoo.widgets import flattened as Wf
-
-    Wf.draw_flatten()
-    medians = []
-    for _ in range(3):   # up to three rounds: a busy machine (other test workers) can slow one round down
-        times = []
-        for _ in range(7):
-            t = time.process_time()
-            Wf.draw_flatten()
-            times.append(time.process_time() - t)
-        medians.append(float(np.median(times)))
-        if medians[-1] < 0.05:
-            break
-    assert min(medians) < 0.05, f"median draw {[round(m * 1000) for m in medians]} ms (target < 50 ms)"
