@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .._args import check_int
+from .common import _fmt_fixed as _fmt
 from .common import draw_grid, new_figure, outline
 
 __all__ = [
@@ -247,11 +248,6 @@ def _positions(position, o: int) -> list[tuple[int, int]]:
     if not out:
         raise ValueError("give at least one output position")
     return out
-
-
-def _fmt(v) -> str:
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{v:.2f}"
 
 
 def arithmetic_figure(i, k, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=None, fill=None):

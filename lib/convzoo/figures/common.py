@@ -50,6 +50,68 @@ def symmetric_limits(values) -> tuple[float, float]:
     return (-m, m) if m > 0 else (-1.0, 1.0)
 
 
+def _fmt_fixed(v) -> str:
+    """A cell label: a whole number as an integer (``'3'``), any other with two decimals (``'0.50'``)."""
+    v = float(v)
+    return f"{v:g}" if v.is_integer() else f"{v:.2f}"
+
+
+def _fmt_rounded(v) -> str:
+    """A cell label: a whole number as an integer, any other rounded to two decimals, trailing zeros
+    dropped (``'0.5'``, ``'0.33'``)."""
+    v = float(v)
+    return f"{v:g}" if v.is_integer() else f"{round(v, 2):g}"
+
+
+def _fmt_compact(v) -> str:
+    """A cell label: as :func:`_fmt_fixed`, but never ``'-0'`` and with one decimal from 10 on (``'12.3'``)."""
+    v = float(v) + 0.0  # no "-0"
+    if v.is_integer():
+        return f"{v:g}"
+    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+
+
+def _numbers(x, name: str) -> np.ndarray:
+    """``x`` as an array, which must hold numbers (TypeError naming ``name`` and showing ``x`` otherwise)."""
+    arr = np.asarray(x)
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers, but got {x!r}")
+    return arr
+
+
+def _vector(x, name: str, largest: int = 9, what: str = "kernel") -> np.ndarray:
+    """``x`` as a 1-D array of 1 to ``largest`` numbers (a small 1-D ``what``: kernel, filter)."""
+    arr = _numbers(x, name)
+    if arr.ndim != 1 or not 1 <= arr.size <= largest:
+        raise ValueError(f"{name} must be a 1-D {what} of 1 to {largest} numbers, but got shape {arr.shape}")
+    return arr
+
+
+def _grid2d(x, name: str) -> np.ndarray:
+    """``x`` as a non-empty 2-D array of numbers (one channel), to draw as a grid."""
+    a = np.asarray(x)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must hold numbers, but got dtype {a.dtype}")
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D array (one channel), but got shape {a.shape}")
+    return a
+
+
+def _shared_colours(*arrays, finite_only: bool = True) -> dict:
+    """One colour scale for several panels (``cmap``, ``vmin``, ``vmax`` for :func:`draw_grid`):
+    :data:`SEQUENTIAL` from 0 when nothing is negative, else :data:`DIVERGING` centred on 0.
+
+    ``finite_only`` leaves NaN and infinities out of the scale; without it a NaN makes the scale ``(-1, 1)``.
+    """
+    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
+    if finite_only:
+        values = values[np.isfinite(values)]
+    if values.size and values.min() >= 0:
+        return dict(cmap=SEQUENTIAL, vmin=0.0, vmax=float(values.max()) or 1.0)
+    lo, hi = symmetric_limits(values)
+    return dict(cmap=DIVERGING, vmin=lo, vmax=hi)
+
+
 def _text_colour(rgba) -> str:
     """Black or white, whichever reads better on a cell of colour ``rgba`` (see :func:`_text_colours`)."""
     r, g, b = rgba[:3]

@@ -15,22 +15,17 @@ from __future__ import annotations
 import numpy as np
 
 from ..signal import convolve, correlate
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, _numbers, draw_grid, new_figure, symmetric_limits
+from .common import _fmt_fixed as _fmt
+from .common import _shared_colours as _colours
 
 __all__ = ["slide_figure", "slide_steps_figure", "flip_2d_figure", "learned_flip_figure", "slide_layout"]
 
 _KINDS = ("convolve", "correlate")
 
 
-def _fmt(v) -> str:
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{v:.2f}"
-
-
 def _vector(x, name: str) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got {x!r}")
+    arr = _numbers(x, name)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers, but got shape {arr.shape}")
     if arr.size > 16:
@@ -73,17 +68,6 @@ def slide_layout(f, g, kind: str = "convolve"):
     if kind == "convolve":
         return padded, g[::-1].copy(), convolve(f, g, mode="full")
     return padded, g.copy(), correlate(f, g, mode="full")
-
-
-def _colours(*arrays) -> dict:
-    """One colour scale for a whole figure: viridis from 0 when nothing is negative, else a diverging map
-    centred on 0."""
-    values = np.concatenate([np.ravel(a) for a in arrays]).astype(float)
-    values = values[np.isfinite(values)]
-    if values.size and values.min() >= 0:
-        return dict(cmap=SEQUENTIAL, vmin=0.0, vmax=float(values.max()) or 1.0)
-    lo, hi = symmetric_limits(values)
-    return dict(cmap=DIVERGING, vmin=lo, vmax=hi)
 
 
 def _padded_row(padded, n: int, m: int) -> np.ndarray:

@@ -21,27 +21,14 @@ import numpy as np
 from ..conv import conv2d
 from ..dilated import dilate_kernel, footprint
 from ..shapes import receptive_field
-from .common import SEQUENTIAL, draw_grid, new_figure, outline, show_image
+from .common import SEQUENTIAL, _grid2d, draw_grid, new_figure, outline, show_image
+from .common import _fmt_rounded as _fmt
 
 __all__ = ["dilated_kernel_figure", "dilated_slide_figure", "receptive_field_figure", "footprint_figure",
            "causal_stack_figure", "gridding_effect_figure", "rates_label", "EXAMPLE_KERNEL"]
 
 EXAMPLE_KERNEL = np.array([[0, 1, 2], [2, 2, 0], [0, 1, 2]])
 """Chapter 2's worked-example kernel (Dumoulin & Visin), reused so the numbers are familiar."""
-
-
-def _fmt(v) -> str:
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{round(v, 2):g}"
-
-
-def _grid2d(x, name: str) -> np.ndarray:
-    a = np.asarray(x)
-    if a.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got dtype {a.dtype}")
-    if a.ndim != 2 or a.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (one channel), but got shape {a.shape}")
-    return a
 
 
 def rates_label(rates) -> str:

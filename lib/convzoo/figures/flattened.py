@@ -20,7 +20,9 @@ from ..conv import conv2d
 from ..cost import conv_params, flattened_params
 from ..flattened import FILTER_KINDS, example_filter, rank1_sweeps, unfolding_errors
 from ..separable import flatten_filter, flattened_conv2d, pointwise_conv2d, rank1_filter
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, symmetric_limits
+from .common import _numbers, _shared_colours, draw_grid, new_figure
+from .common import _fmt_compact as _fmt
+from .common import _vector as _common_vector
 
 __all__ = ["outer_product_figure", "three_passes_figure", "rank1_figure", "convergence_figure",
            "error_by_kind_figure", "params_figure"]
@@ -28,26 +30,12 @@ __all__ = ["outer_product_figure", "three_passes_figure", "rank1_figure", "conve
 _LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito, colour-blind safe
 
 
-def _fmt(v) -> str:
-    v = float(v) + 0.0  # no "-0"
-    if v.is_integer():
-        return f"{v:g}"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
-
-
 def _vector(x, name: str, largest: int = 9) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got {x!r}")
-    if arr.ndim != 1 or not 1 <= arr.size <= largest:
-        raise ValueError(f"{name} must be a 1-D filter of 1 to {largest} numbers, but got shape {arr.shape}")
-    return arr
+    return _common_vector(x, name, largest, what="filter")
 
 
 def _filter(w, name: str = "filter", channels: int = 8, size: int = 9) -> np.ndarray:
-    arr = np.asarray(w)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got {w!r}")
+    arr = _numbers(w, name)
     if arr.ndim != 3 or not (1 <= arr.shape[0] <= channels and 1 <= min(arr.shape[1:]) and max(arr.shape[1:]) <= size):
         raise ValueError(f"{name} must be a (C, kh, kw) filter with C <= {channels} and kh, kw <= {size}, "
                          f"but got shape {arr.shape}")
@@ -55,12 +43,8 @@ def _filter(w, name: str = "filter", channels: int = 8, size: int = 9) -> np.nda
 
 
 def _shared(*arrays) -> dict:
-    """One colour scale for several panels: viridis from 0 if nothing is negative, else diverging around 0."""
-    values = np.concatenate([np.ravel(a) for a in arrays]).astype(float)
-    if values.min() >= 0:
-        return dict(cmap=SEQUENTIAL, vmin=0.0, vmax=float(values.max()) or 1.0)
-    lo, hi = symmetric_limits(values)
-    return dict(cmap=DIVERGING, vmin=lo, vmax=hi)
+    """One colour scale for several panels (a NaN in them gives the scale ``(-1, 1)``)."""
+    return _shared_colours(*arrays, finite_only=False)
 
 
 def _side_by_side(w: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..conv import conv2d
 from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, show_image, symmetric_limits
+from .common import _fmt_fixed as _fmt
 
 __all__ = [
     "single_channel_figure",
@@ -17,10 +18,6 @@ __all__ = [
     "feature_maps_figure",
     "pooling_figure",
 ]
-
-
-def _fmt(v) -> str:
-    return f"{v:g}" if float(v).is_integer() else f"{v:.2f}"
 
 
 def _check_position(position, out_shape):

@@ -22,14 +22,10 @@ from ..blocks import squeeze_excitation
 from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
 from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, show_image, symmetric_limits
+from .common import _fmt_fixed as _fmt
 
 __all__ = ["pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure", "bottleneck_cost_figure", "bottleneck_costs",
            "collapse_figure", "squeeze_excitation_figure"]
-
-
-def _fmt(v) -> str:
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{v:.2f}"
 
 
 def _layer(x, w, func):

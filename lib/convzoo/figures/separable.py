@@ -23,7 +23,9 @@ from ..conv import conv2d
 from ..cost import conv_macs, depthwise_macs, pointwise_macs, separable_macs
 from ..separable import depthwise_conv2d, separate_kernel, spatially_separable_conv2d
 from ..shapes import conv_output_size
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, show_image, symmetric_limits
+from .common import (DIVERGING, SEQUENTIAL, _numbers, _shared_colours, _vector, draw_grid, new_figure, show_image,
+                     symmetric_limits)
+from .common import _fmt_compact as _fmt
 
 __all__ = [
     "outer_product_figure", "two_pass_figure", "low_rank_figure", "rank_error_figure", "depthwise_figure",
@@ -31,38 +33,16 @@ __all__ = [
 ]
 
 
-def _fmt(v) -> str:
-    v = float(v) + 0.0  # no "-0"
-    if v.is_integer():
-        return f"{v:g}"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
-
-
-def _vector(x, name: str) -> np.ndarray:
-    arr = np.asarray(x)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got {x!r}")
-    if arr.ndim != 1 or not 1 <= arr.size <= 9:
-        raise ValueError(f"{name} must be a 1-D kernel of 1 to 9 numbers, but got shape {arr.shape}")
-    return arr
-
-
 def _kernel(k, name: str = "kernel", largest: int = 9) -> np.ndarray:
-    arr = np.asarray(k)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got {k!r}")
+    arr = _numbers(k, name)
     if arr.ndim != 2 or not (1 <= min(arr.shape) and max(arr.shape) <= largest):
         raise ValueError(f"{name} must be a 2-D kernel of at most {largest}x{largest}, but got shape {arr.shape}")
     return arr
 
 
 def _shared(*arrays) -> dict:
-    """One colour scale for several panels: viridis from 0 if nothing is negative, else diverging around 0."""
-    values = np.concatenate([np.ravel(a) for a in arrays]).astype(float)
-    if values.min() >= 0:
-        return dict(cmap=SEQUENTIAL, vmin=0.0, vmax=float(values.max()) or 1.0)
-    lo, hi = symmetric_limits(values)
-    return dict(cmap=DIVERGING, vmin=lo, vmax=hi)
+    """One colour scale for several panels (a NaN in them gives the scale ``(-1, 1)``)."""
+    return _shared_colours(*arrays, finite_only=False)
 
 
 def outer_product_figure(vertical, horizontal):

@@ -18,37 +18,15 @@ from ..checkerboard import direct_conv_input, overlap_counts, overlap_is_even, o
 from ..pool import max_pool2d, max_unpool2d
 from ..transpose import conv_matrix, conv_transpose2d
 from ..upsample import interpolate, pixel_shuffle
-from .common import SEQUENTIAL, draw_grid, new_figure, outline, show_image
+from .common import _grid2d, draw_grid, new_figure, outline, show_image
+from .common import _fmt_rounded as _fmt
+from .common import _shared_colours as _colours
 
 __all__ = ["direct_conv_figure", "conv_matrix_figure", "overlap_1d_figure", "overlap_2d_figure",
            "checkerboard_figure", "upsamplers_figure", "OVERLAP_CASES"]
 
 OVERLAP_CASES = ((2, 1), (3, 1), (2, 2), (4, 2), (3, 2), (5, 2), (5, 3))
 """The (kernel size, stride) pairs of the chapter's overlap table (after Odena, Dumoulin & Olah 2016)."""
-
-
-def _fmt(v) -> str:
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{round(v, 2):g}"
-
-
-def _grid2d(x, name: str) -> np.ndarray:
-    a = np.asarray(x)
-    if a.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold numbers, but got dtype {a.dtype}")
-    if a.ndim != 2 or a.size == 0:
-        raise ValueError(f"{name} must be a non-empty 2-D array (one channel), but got shape {a.shape}")
-    return a
-
-
-def _colours(*arrays) -> dict:
-    values = np.concatenate([np.ravel(np.asarray(a, dtype=float)) for a in arrays])
-    values = values[np.isfinite(values)]
-    if values.size and values.min() >= 0:
-        return dict(cmap=SEQUENTIAL, vmin=0.0, vmax=float(values.max()) or 1.0)
-    m = float(np.abs(values).max()) if values.size else 1.0
-    from .common import DIVERGING
-    return dict(cmap=DIVERGING, vmin=-m, vmax=m)
 
 
 def _hatch(ax, mask, fontsize=9) -> None:
