@@ -176,6 +176,14 @@ def _avg_pool(nd, func, input, kernel_size, stride, padding, ceil_mode, count_in
     return spec.finish((total / divisor).astype(dtype, copy=False))
 
 
+# The text both docstring templates share, filled in first (its fields are filled with the template's).
+_WINDOW_PARAMS = """    input : array_like
+        ``{batched}`` or unbatched ``{unbatched}``.
+    kernel_size : int or tuple of {nd} ints
+        Window size.
+    stride : int or tuple, optional
+        Step between windows; defaults to ``kernel_size``."""
+
 _MAX_DOC = """{nd}-D max pooling over an input of several channels, as ``torch.nn.functional.{name}``.
 
     Each output value is the largest input value in its window (of ``kernel_size`` taps spaced
@@ -183,12 +191,7 @@ _MAX_DOC = """{nd}-D max pooling over an input of several channels, as ``torch.n
 
     Parameters
     ----------
-    input : array_like
-        ``{batched}`` or unbatched ``{unbatched}``.
-    kernel_size : int or tuple of {nd} ints
-        Window size.
-    stride : int or tuple, optional
-        Step between windows; defaults to ``kernel_size``.
+{window_params}
     padding : int or tuple
         Implicit ``-inf`` added on both sides of each axis; at most half the kernel size.
     dilation : int or tuple
@@ -224,12 +227,7 @@ _AVG_DOC = """{nd}-D average pooling over an input of several channels, as ``tor
 
     Parameters
     ----------
-    input : array_like
-        ``{batched}`` or unbatched ``{unbatched}``.
-    kernel_size : int or tuple of {nd} ints
-        Window size.
-    stride : int or tuple, optional
-        Step between windows; defaults to ``kernel_size``.
+{window_params}
     padding : int or tuple
         Implicit zeros on both sides of each axis; at most half the kernel size.
     ceil_mode : bool
@@ -320,7 +318,7 @@ _EXAMPLES = {
 for _f in (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d):
     _nd = int(_f.__name__[-2])
     _b, _u, _o, _plane = _FACES[_nd]
-    _template = _MAX_DOC if _f.__name__.startswith("max") else _AVG_DOC
+    _template = (_MAX_DOC if _f.__name__.startswith("max") else _AVG_DOC).replace("{window_params}", _WINDOW_PARAMS)
     _f.__doc__ = _template.format(nd=_nd, name=_f.__name__, batched=_b, unbatched=_u, out=_o, plane=_plane,
                                   example=_EXAMPLES[_f.__name__],
                                   override_param=_OVERRIDE_PARAM if _nd > 1 else "")
