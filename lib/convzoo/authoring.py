@@ -191,11 +191,6 @@ def parse_solution(nb, name: str = "solution") -> Solution:
             if first.startswith("## Task") or first.startswith("# Task"):
                 raise ExerciseFormatError(f"{where}: this looks like a task heading but is not "
                                           f"'## Task N: title (P points)': {first!r}")
-            if _has_region(src):
-                _split_regions(src, where)
-                if current is None:
-                    raise ExerciseFormatError(f"{where}: answer cell before the first '## Task N: ...' heading")
-                sol.roles[i] = ("answer", current)
         elif ctype == "code":
             m = _CHECK_RE.match(src)
             if m:
@@ -219,11 +214,6 @@ def parse_solution(nb, name: str = "solution") -> Solution:
             if _CHECK_LOOSE_RE.search(src.split("\n", 3)[0] + "\n" + "\n".join(src.split("\n")[1:2])):
                 raise ExerciseFormatError(f"{where}: a check cell must start with exactly the two lines "
                                           f"'# NBVAL_CHECK_OUTPUT' and '# CHECK task N'")
-            if _has_region(src):
-                _split_regions(src, where)
-                if current is None:
-                    raise ExerciseFormatError(f"{where}: answer cell before the first '## Task N: ...' heading")
-                sol.roles[i] = ("answer", current)
         elif ctype == "raw":
             m = _MISTAKE_RE.match(src)
             if m:
@@ -233,6 +223,12 @@ def parse_solution(nb, name: str = "solution") -> Solution:
                     raise ExerciseFormatError(f"{where}: mistake cell for task {task} holds no code")
                 sol.roles[i] = ("mistake", task)
                 sol.mistakes.setdefault(task, []).append((m.group(2).strip(), body))
+        # A markdown or code cell that is none of the above is an answer cell if it holds a solution region.
+        if ctype in ("markdown", "code") and _has_region(src):
+            _split_regions(src, where)
+            if current is None:
+                raise ExerciseFormatError(f"{where}: answer cell before the first '## Task N: ...' heading")
+            sol.roles[i] = ("answer", current)
     if not sol.tasks:
         raise ExerciseFormatError(f"{name}: no task found; a task opens with a markdown cell "
                                   f"'## Task 1: title (P points)'")
