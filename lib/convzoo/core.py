@@ -70,8 +70,9 @@ class ConvSpec:
                 f"Given groups={groups}, weight of size {fmt_shape(w.shape)}, expected input "
                 f"{fmt_shape(x.shape)} to have {c_per_group * groups} channels, but got {c_in} channels instead"
             )
-        if any(s < 1 for s in x.shape[1:]):
-            raise ValueError(f"input must have no zero-size channel or spatial dimension, got {fmt_shape(x.shape)}")
+        if any(s < 1 for s in x.shape):
+            raise ValueError(f"input must have no zero-size dimension (batch, channel or spatial), but got input "
+                             f"of size {fmt_shape(x.shape)}")
         self.stride = ntuple(stride, nd, "stride")
         self.dilation = ntuple(dilation, nd, "dilation")
         self.input_dilation = ntuple(input_dilation, nd, "input_dilation")

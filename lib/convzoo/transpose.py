@@ -33,14 +33,20 @@ def _conv_transpose_nd(nd, func, input, weight, bias, stride, padding, output_pa
                          f"but got weight of size {fmt_shape(w.shape)}")
     stride = ntuple(stride, nd, "stride")
     dilation = ntuple(dilation, nd, "dilation")
+    if isinstance(padding, str):
+        raise ValueError(f"padding={padding!r} is not supported for {func}: give the zeros to remove per side as "
+                         f"an int or a tuple of {nd} ints (the output size is (i - 1)s - 2p + d(k - 1) + "
+                         f"output_padding + 1)")
     pad = tuple(p for p, _ in padding_pairs(padding, nd))
     out_pad = ntuple(output_padding, nd, "output_padding", minimum=0)
     for op, s, d in zip(out_pad, stride, dilation):
         if op >= max(s, d):
             raise ValueError(f"output padding must be smaller than either stride or dilation, but got "
                              f"output_padding={out_pad}, stride={stride}, dilation={dilation}")
-    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)) or groups < 1:
-        raise ValueError(f"groups must be a positive int, but got groups={groups!r}")
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"groups must be an int, but got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"non-positive groups is not supported, got groups={groups}")
     c_in = x.shape[-nd - 1]
     if w.shape[0] % groups:
         raise ValueError(f"in_channels must be divisible by groups, but got weight of size {fmt_shape(w.shape)} "
