@@ -112,6 +112,16 @@ def _shared_colours(*arrays, finite_only: bool = True) -> dict:
     return dict(cmap=DIVERGING, vmin=lo, vmax=hi)
 
 
+def _side_by_side(maps) -> np.ndarray:
+    """``(K, H, W)`` maps (or a filter's slices) in one ``(H, K*(W+1) - 1)`` grid, left to right, a blank (NaN)
+    column between neighbours."""
+    k, h, w = maps.shape
+    out = np.full((h, k * (w + 1) - 1), np.nan)
+    for i in range(k):
+        out[:, i * (w + 1):i * (w + 1) + w] = maps[i]
+    return out
+
+
 def _text_colour(rgba) -> str:
     """Black or white, whichever reads better on a cell of colour ``rgba`` (see :func:`_text_colours`)."""
     r, g, b = rgba[:3]

@@ -20,7 +20,7 @@ from ..conv import conv2d
 from ..cost import conv_params, flattened_params
 from ..flattened import FILTER_KINDS, example_filter, rank1_sweeps, unfolding_errors
 from ..separable import flatten_filter, flattened_conv2d, pointwise_conv2d, rank1_filter
-from .common import _numbers, _shared_colours, draw_grid, new_figure
+from .common import _numbers, _shared_colours, _side_by_side, draw_grid, new_figure
 from .common import _fmt_compact as _fmt
 from .common import _vector as _common_vector
 
@@ -45,15 +45,6 @@ def _filter(w, name: str = "filter", channels: int = 8, size: int = 9) -> np.nda
 def _shared(*arrays) -> dict:
     """One colour scale for several panels (a NaN in them gives the scale ``(-1, 1)``)."""
     return _shared_colours(*arrays, finite_only=False)
-
-
-def _side_by_side(w: np.ndarray) -> np.ndarray:
-    """``(C, kh, kw)`` -> one ``(kh, C*kw + C - 1)`` grid: the slices left to right, a blank column between."""
-    c, kh, kw = w.shape
-    out = np.full((kh, c * (kw + 1) - 1), np.nan)
-    for i in range(c):
-        out[:, i * (kw + 1): i * (kw + 1) + kw] = w[i]
-    return out
 
 
 def _slice_name(ax, x, text):

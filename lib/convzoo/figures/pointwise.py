@@ -21,7 +21,8 @@ from .._args import as_array
 from ..blocks import squeeze_excitation
 from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, show_image, symmetric_limits
+from .common import (DIVERGING, SEQUENTIAL, _side_by_side, draw_grid, new_figure, outline, show_image,
+                     symmetric_limits)
 from .common import _fmt_fixed as _fmt
 
 __all__ = ["pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure", "bottleneck_cost_figure", "bottleneck_costs",
@@ -61,15 +62,6 @@ def _scale(*arrays) -> dict:
 def _dot_terms(weights, values) -> str:
     par = lambda v: f"({_fmt(v)})" if v < 0 else _fmt(v)  # noqa: E731
     return " + ".join(f"{par(a)}*{par(b)}" for a, b in zip(weights, values))
-
-
-def _side_by_side(maps):
-    """``(K, H, W)`` maps in one ``(H, K*(W+1) - 1)`` array, a blank (NaN) column between neighbours."""
-    k, h, w = maps.shape
-    out = np.full((h, k * (w + 1) - 1), np.nan)
-    for i in range(k):
-        out[:, i * (w + 1):i * (w + 1) + w] = maps[i]
-    return out
 
 
 def _blocks(ax, k, h, w, r, c, name):
