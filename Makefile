@@ -27,8 +27,10 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
+# .venv/bin goes first on PATH so that `!convzoo check ...` in a notebook and JupyterLab's terminals find the
+# project's tools; --allow-root only when run as root (JupyterLab refuses root without it).
 lab: $(STAMP)
-	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(if $(wildcard $(FIRST)),$(FIRST),notebooks)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root,) $(if $(wildcard $(FIRST)),$(FIRST),notebooks)
 
 # The real-browser test (tests/test_browser.py) drives Debian's chromium. As root (CI) it is installed
 # when missing; otherwise the test is skipped and this says how to get it.
