@@ -1,6 +1,10 @@
 """Chapter 2's figures and explorers: they draw, carry titles and labels, and refuse bad settings clearly."""
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -12,13 +16,7 @@ SEED_X = [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2
 SEED_K = [[0, 1, 2], [2, 2, 0], [0, 1, 2]]
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
+_titled_and_labelled = partial(titled_and_labelled, draws=("images",))
 
 
 def test_single_channel_figure_shows_the_seed_numbers():

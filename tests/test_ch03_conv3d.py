@@ -1,6 +1,10 @@
 """Chapter 3: the tube volume and ball kernel against independent computations; figures and explorer."""
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 import convzoo as cz
 from convzoo.volume import ball_kernel3d, tube_volume
@@ -52,10 +56,7 @@ def test_ball_filter_response_matches_scipy_and_finds_the_tube():
     assert np.hypot(*(peaks - line[:, 1:]).T).max() < 2
 
 
-def _titled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    axes = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
-    assert axes and all(ax.get_title() and ax.get_xlabel() and ax.get_ylabel() for ax in axes)
+_titled = partial(titled_and_labelled, draws=("images",), labels="each")
 
 
 def test_figures_draw_with_titles_and_labels():

@@ -1,7 +1,11 @@
 """Chapter 4's figures and explorers: they draw, carry titles and labels, show the right numbers (checked
 against einsum and hand formulas, not against the functions that drew them), and refuse bad settings clearly."""
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -10,14 +14,7 @@ from convzoo.figures import pointwise as F  # noqa: E402
 from convzoo.widgets import pointwise as Wp  # noqa: E402
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-        assert ax.get_xlabel(), "every panel has an x label"
-    assert any(ax.get_ylabel() for ax in data_axes)
+_titled_and_labelled = partial(titled_and_labelled, labels="x")
 
 
 def _cell_texts(ax):

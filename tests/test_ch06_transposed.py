@@ -1,7 +1,11 @@
 """Chapter 6: transposed convolution as a direct convolution, overlap counts, the fix; figures and explorer."""
 
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 import convzoo as cz
 
@@ -117,13 +121,7 @@ def test_resize_conv2d_is_interpolate_then_conv2d_and_flat_inside():
 
 # --- figures and explorer -----------------------------------------------------------------------------------
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
+_titled_and_labelled = partial(titled_and_labelled, draws=("images",))
 
 
 def test_direct_conv_figure_shows_conv_transpose2d():

@@ -1,8 +1,11 @@
 """Chapter 7: dilated kernels, footprints of dilated stacks, causal convolution; figures and explorer."""
 import itertools
+from functools import partial
 
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 import convzoo as cz
 from convzoo.figures import dilated as F
@@ -17,13 +20,7 @@ def _brute_footprint_1d(rates, k):
     return counts
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and (ax.images or ax.lines or ax.collections)]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-        assert ax.get_xlabel() and ax.get_ylabel(), "every panel has axis labels"
+_titled_and_labelled = partial(titled_and_labelled, draws=("images", "lines", "collections"), labels="each")
 
 
 # ---------------------------------------------------------------- library

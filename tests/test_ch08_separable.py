@@ -2,6 +2,8 @@
 import numpy as np
 import pytest
 
+from figure_checks import titled_and_labelled
+
 import convzoo as cz
 
 SOBEL = np.array([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
@@ -62,17 +64,9 @@ pytest.importorskip("matplotlib")
 from convzoo.figures import separable as F  # noqa: E402
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
-
-
 def test_outer_product_figure_writes_sobel():
     fig = F.outer_product_figure([1, 2, 1], [-1, 0, 1])
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     assert [t.get_text() for t in fig.axes[2].texts] == [str(v) for v in SOBEL.ravel()]
     with pytest.raises(ValueError, match="1-D kernel"):
         F.outer_product_figure([[1, 2]], [1])
@@ -81,7 +75,7 @@ def test_outer_product_figure_writes_sobel():
 def test_two_pass_figure_counts_72_against_81_and_shows_equal_outputs():
     x = np.random.default_rng(0).integers(0, 10, (5, 5))
     fig = F.two_pass_figure(x, [1, 2, 1], [-1, 0, 1])
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     titles = [ax.get_title() for ax in fig.axes]
     assert "= 45 mult." in titles[1] and "= 27 mult." in titles[2] and "= 81 mult." in titles[3]
     expected = cz.correlate(x, SOBEL, "valid")      # scipy-style 2-D correlation, independent of conv2d
@@ -97,7 +91,7 @@ def test_low_rank_figure_error_is_the_dropped_singular_values():
     s = np.linalg.svd(k, compute_uv=False)
     for r in (1, 3, 5):
         fig = F.low_rank_figure(k, r, name="random")
-        _titled_and_labelled(fig)
+        titled_and_labelled(fig)
         expected = np.sqrt(np.sum(s[r:] ** 2)) / np.linalg.norm(k)
         assert f"relative error = {expected:.3f}" in fig.axes[3].get_title()
         assert [t.get_text() for t in fig.axes[3].texts] == [f"{v:.2f}" for v in s]
@@ -112,18 +106,18 @@ def test_other_figures_draw_with_titles_and_right_numbers():
     fig = F.rank_error_figure({"Sobel": SOBEL, "random": rng.standard_normal((4, 4))})
     assert fig.axes[0].get_xlabel() and fig.axes[0].get_ylabel() and fig._suptitle.get_text()
     assert fig.axes[0].get_lines()[1].get_ydata()[-1] == pytest.approx(0, abs=1e-9)
-    _titled_and_labelled(F.depthwise_figure(rng.random((2, 8, 8)), rng.standard_normal((4, 1, 3, 3)), 2))
+    titled_and_labelled(F.depthwise_figure(rng.random((2, 8, 8)), rng.standard_normal((4, 1, 3, 3)), 2))
     with pytest.raises(ValueError, match=r"\(C \* m, 1, k, k\)"):
         F.depthwise_figure(rng.random((2, 8, 8)), rng.standard_normal((3, 1, 3, 3)), 2)
     fig = F.connectivity_figure(3, 4, 3, depth_multiplier=2)
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     assert "108 weights" in fig.axes[0].get_title() and "54" in fig.axes[1].get_title()
     assert "24" in fig.axes[2].get_title()
     with pytest.raises(ValueError, match="at most 8"):
         F.connectivity_figure(9, 4, 3)
     sep = cz.separable_equivalent_weight(rng.standard_normal((6, 1, 3, 3)), rng.standard_normal((5, 6)), 2)
     fig = F.channel_rank_figure({"separable m=2": sep, "full": rng.standard_normal((5, 3, 3, 3))})
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     assert [ax.get_title() for ax in fig.axes] == ["separable m=2: ranks per channel [2, 2, 2]",
                                                    "full: ranks per channel [5, 5, 5]"]
     fig = F.cost_figure(3, 128, 3, 5)
@@ -137,7 +131,7 @@ def test_low_rank_draw_and_explorer():
     from convzoo.widgets import separable as Ws
 
     for name in Ws.SEPARABLE_KERNELS:
-        _titled_and_labelled(Ws.draw_low_rank(name, 1))
+        titled_and_labelled(Ws.draw_low_rank(name, 1))
     assert "relative error = 0.000" in Ws.draw_low_rank("Gaussian (5x5)", 1).axes[3].get_title()
     with pytest.raises(ValueError, match="unknown kernel"):
         Ws.draw_low_rank("nope", 1)

@@ -3,6 +3,8 @@
 import numpy as np
 import pytest
 
+from figure_checks import titled_and_labelled
+
 import convzoo as cz
 
 
@@ -131,21 +133,13 @@ pytest.importorskip("matplotlib")
 from convzoo.figures import flattened as F  # noqa: E402
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
-
-
 def _cells(ax):
     return [t.get_text() for t in ax.texts if not t.get_text().startswith("c = ")]
 
 
 def test_outer_product_figure_writes_every_weight():
     fig = F.outer_product_figure([1, 2], [1, 2, 1], [-1, 0, 1])
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     w = np.einsum("c,i,j->cij", [1, 2], [1, 2, 1], [-1, 0, 1])
     expected = [f"{v:g}" for v in np.concatenate([w[0], np.full((3, 1), np.nan), w[1]], axis=1).ravel()
                 if np.isfinite(v)]
@@ -158,7 +152,7 @@ def test_outer_product_figure_writes_every_weight():
 def test_three_passes_figure_counts_and_matches_an_independent_correlation():
     x = np.random.default_rng(0).integers(0, 10, (2, 5, 5))
     fig = F.three_passes_figure(x, [1, 2], [1, 2, 1], [-1, 0, 1])
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     titles = [ax.get_title() for ax in fig.axes]
     assert "= 50 mult." in titles[1] and "= 45 mult." in titles[2] and "= 27 mult." in titles[3]
     assert "= 162 mult." in titles[4]
@@ -175,7 +169,7 @@ def test_three_passes_figure_counts_and_matches_an_independent_correlation():
 def test_rank1_figure_titles_carry_the_error_and_the_counts():
     w = cz.example_filter("random", 3, 3)
     fig = F.rank1_figure(w, "random")
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     err = cz.flatten_filter(w).relative_error
     assert fig.axes[0].get_title().endswith(f"and the rest: relative error {err:.3f}")
     assert "3x3x3 = 27 weights; flattened, 3 + 3 + 3 = 9" in fig._suptitle.get_text()
@@ -191,17 +185,17 @@ def test_rank1_figure_titles_carry_the_error_and_the_counts():
 def test_other_figures_draw_with_labels():
     filters = {k: cz.example_filter(k, 3, 3) for k in cz.FILTER_KINDS}
     fig = F.convergence_figure(filters, sweeps=6)
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     ys = fig.axes[0].get_lines()[0].get_ydata()          # the rank-1 filter: exact after one sweep
     assert np.max(ys) < 1e-12
     with pytest.raises(ValueError, match="1 to 6 filters"):
         F.convergence_figure({})
     fig = F.error_by_kind_figure(channels=(1, 2, 4), seeds=2)
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     lines = {ln.get_label(): ln for ln in fig.axes[0].get_lines()}
     assert list(lines["photo patch"].get_xdata()) == [1, 2]     # no 4-channel photo
     fig = F.params_figure(channels=(1, 64), kernel_sizes=(3, 5))
-    _titled_and_labelled(fig)
+    titled_and_labelled(fig)
     np.testing.assert_allclose(fig.axes[0].get_lines()[0].get_ydata(), [7 / 9, 70 / 576])
 
 
@@ -211,7 +205,7 @@ def test_flatten_draw_and_explorer():
     from convzoo.widgets import flattened as Wf
 
     for kind in cz.FILTER_KINDS:
-        _titled_and_labelled(Wf.draw_flatten(kind, 3, 3))
+        titled_and_labelled(Wf.draw_flatten(kind, 3, 3))
     assert Wf.draw_flatten("rank-1", 5, 5).axes[0].get_title().endswith("relative error 0.000")
     with pytest.raises(ValueError, match="at most 3 channels"):
         Wf.draw_flatten("photo patch", 4, 3)

@@ -1,7 +1,11 @@
 """Chapter 10: grouped convolution by splitting (against loops and torch), its figures and its explorer."""
 
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 import convzoo as cz
 from convzoo.core import conv_general, conv_general_naive
@@ -69,14 +73,7 @@ def test_groups_equal_channels_is_depthwise():
 
 
 # ---- figures ------------------------------------------------------------------------------------------------
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes
-                 if (ax.images or ax.collections or ax.patches) and ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
+_titled_and_labelled = partial(titled_and_labelled, draws=("images", "collections", "patches"))
 
 
 def test_valid_groups_and_the_message_for_a_bad_one():

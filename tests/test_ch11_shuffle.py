@@ -1,8 +1,12 @@
 """Chapter 11: the channel shuffle (against torch and a by-hand formula), what it spreads through stacked grouped
 layers (against real convolutions with one input channel changed), its figures and its explorer."""
 
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 import convzoo as cz
 
@@ -110,13 +114,7 @@ def test_shuffle_helpers_refuse_bad_groups():
 
 
 # ---- figures ------------------------------------------------------------------------------------------------
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-    assert any(ax.get_xlabel() for ax in data_axes) and any(ax.get_ylabel() for ax in data_axes)
+_titled_and_labelled = partial(titled_and_labelled, draws=("images",))
 
 
 def test_group_check_lists_the_groups_that_work():

@@ -1,7 +1,11 @@
 """Chapter 12's figures, explorer and unit steps: right numbers, titles and labels, clear refusals."""
 
+from functools import partial
+
 import numpy as np
 import pytest
+
+from figure_checks import titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -12,13 +16,7 @@ from convzoo.widgets import shufflenet as Ws  # noqa: E402
 CONFIGS = [(240, 60, 3, 28), (480, 120, 8, 14), (12, 9, 3, 8), (64, 16, 1, 5), (24, 12, 4, (3, 7))]
 
 
-def _titled_and_labelled(fig):
-    assert fig._suptitle is not None and fig._suptitle.get_text()
-    data_axes = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
-    assert data_axes
-    for ax in data_axes:
-        assert ax.get_title(), "every panel has a title"
-        assert ax.get_xlabel() and ax.get_ylabel(), f"panel {ax.get_title()!r} has both axis labels"
+_titled_and_labelled = partial(titled_and_labelled, labels="each")
 
 
 @pytest.mark.parametrize("c, m, g, size", CONFIGS)
