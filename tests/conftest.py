@@ -15,3 +15,9 @@ def pytest_runtest_makereport(item, call):
     outcome = yield
     report = outcome.get_result()
     setattr(item, f"rep_{report.when}", report)
+
+
+@pytest.fixture(scope="module")
+def torch():
+    """The torch module for the tests that compare against it; they are skipped where torch is not installed."""
+    return pytest.importorskip("torch")

@@ -225,11 +225,6 @@ def test_errors(call, exc, match):
 
 
 # ---- against torch ----------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 def test_activations_match_torch(torch):
     x = np.linspace(-800, 800, 1601)
     x = np.concatenate([x, np.linspace(-10, 10, 201)])

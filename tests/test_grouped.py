@@ -141,11 +141,6 @@ def test_errors(call, exc, match):
 
 
 # ---- against torch ----------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 @pytest.mark.parametrize("c, g", [(6, 3), (12, 4), (8, 2), (9, 9), (5, 1), (24, 6)])
 def test_channel_shuffle_matches_torch(torch, c, g):
     x = np.random.default_rng(c * g).standard_normal((2, c, 3, 4))

@@ -289,11 +289,6 @@ def test_errors(call, exc, match):
 
 
 # ---- against torch ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 @pytest.mark.parametrize("seed", range(120))
 def test_max_pool_matches_torch(torch, seed):
     F = torch.nn.functional

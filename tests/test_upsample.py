@@ -208,11 +208,6 @@ def test_errors(call, exc, match):
 
 
 # ---- against torch ------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
-
-
 def random_resize(rng, nd):
     """Random sizes and either an output size or a scale factor (integer, fractional, up or down)."""
     size = tuple(int(v) for v in rng.integers(1, 9 if nd < 3 else 6, nd))
