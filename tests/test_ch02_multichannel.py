@@ -4,7 +4,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import titled_and_labelled
+from figure_checks import explorer_says, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -69,14 +69,9 @@ def test_multichannel_explorer_draws_and_reports_bad_positions():
         Wm.draw_multichannel(stride=2, out_row=2)
     with pytest.raises(ValueError, match="unknown kernel"):
         Wm.draw_multichannel(red="nope")
-    e = Wm.multichannel_explorer()
-    assert e.message.value == "" and len(e.image.value) > 0
-    e.controls["stride"].value = 3
-    e.controls["out_col"].value = 4
-    assert "outside the 1x1 output" in e.message.value
-    e.controls["out_col"].value = 0
-    e.controls["out_row"].value = 0
-    assert e.message.value == ""
+    explorer_says(Wm.multichannel_explorer(),
+                  ({"stride": 3, "out_col": 4}, "outside the 1x1 output"),
+                  ({"out_col": 0, "out_row": 0}, ""))
 
 
 def test_pooling_explorer_refuses_a_window_larger_than_the_input():

@@ -4,7 +4,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import titled_and_labelled
+from figure_checks import explorer_says, titled_and_labelled
 
 import convzoo as cz
 from convzoo.volume import ball_kernel3d, tube_volume
@@ -90,11 +90,7 @@ def test_explorer_draws_and_explains_missing_slices():
     _titled(Wc.draw_conv3d(depth=0, size=3, noise=0.0))
     with pytest.raises(ValueError, match="32 - 9 \\+ 1 = 24 output slices"):
         Wc.draw_conv3d(depth=24, size=9)
-    e = Wc.conv3d_explorer()
-    assert e.message.value == "" and len(e.image.value) > 0
-    e.controls["depth"].value = 30
-    assert "26 output slices" in e.message.value
-    e.controls["size"].value = 3
-    assert "30 output slices" in e.message.value
-    e.controls["depth"].value = 29
-    assert e.message.value == ""
+    explorer_says(Wc.conv3d_explorer(),
+                  ({"depth": 30}, "26 output slices"),
+                  ({"size": 3}, "30 output slices"),
+                  ({"depth": 29}, ""))

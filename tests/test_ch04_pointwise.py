@@ -5,7 +5,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import titled_and_labelled
+from figure_checks import explorer_says, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -151,23 +151,16 @@ def test_pointwise_draw_with_good_and_bad_settings():
 
 
 def test_pointwise_explorer_builds_and_reports_a_pixel_outside_the_map():
-    e = Wp.pointwise_explorer()
-    assert e.message.value == "" and len(e.image.value) > 0
-    e.controls["col"].value = 3
-    assert "outside the 3x3 map" in e.message.value
-    e.controls["col"].value = 0
-    e.controls["view"].value = "pixel matrix"
-    assert e.message.value == ""
+    explorer_says(Wp.pointwise_explorer(),
+                  ({"col": 3}, "outside the 3x3 map"),
+                  ({"col": 0, "view": "pixel matrix"}, ""))
 
 
 def test_bottleneck_explorer_builds_and_refuses_an_even_kernel():
     _titled_and_labelled(Wp.draw_bottleneck(64, 8, 16, 3, 14))
-    e = Wp.bottleneck_explorer()
-    assert e.message.value == "" and len(e.image.value) > 0
-    e.controls["kernel_size"].value = 4
-    assert "odd" in e.message.value
-    e.controls["kernel_size"].value = 3
-    assert e.message.value == ""
+    explorer_says(Wp.bottleneck_explorer(),
+                  ({"kernel_size": 4}, "odd"),
+                  ({"kernel_size": 3}, ""))
 
 
 def test_channel_mix_figure_titles_the_weights_and_draws_each_output():

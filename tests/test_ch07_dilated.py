@@ -5,7 +5,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import titled_and_labelled
+from figure_checks import explorer_says, titled_and_labelled
 
 import convzoo as cz
 from convzoo.figures import dilated as F
@@ -260,16 +260,9 @@ def test_parse_rates_and_draw_footprint():
 
 def test_footprint_explorer_builds_and_reports_bad_settings():
     Wd = pytest.importorskip("convzoo.widgets.dilated")
-    e = Wd.footprint_explorer()
-    assert e.message.value == "" and len(e.image.value) > 0
-    e.controls["rates"].value = "1, two"
-    assert "not a whole number" in e.message.value
-    e.controls["rates"].value = "2, 2, 2"
-    assert e.message.value == ""
-    e.controls["rates"].value = "40, 40"
-    e.controls["kernel_size"].value = 3
-    assert "at most 129" in e.message.value
-    e.controls["kernel_size"].value = 2
-    assert e.message.value == ""
-    e.controls["dims"].value = "1-D"
-    assert e.message.value == ""
+    explorer_says(Wd.footprint_explorer(),
+                  ({"rates": "1, two"}, "not a whole number"),
+                  ({"rates": "2, 2, 2"}, ""),
+                  ({"rates": "40, 40", "kernel_size": 3}, "at most 129"),
+                  ({"kernel_size": 2}, ""),
+                  ({"dims": "1-D"}, ""))
