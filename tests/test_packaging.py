@@ -72,3 +72,34 @@ def test_every_public_function_has_a_shape_section_and_an_example():
         if "Shape\n-----" not in doc or ">>>" not in doc:
             lacking.append(name)
     assert not lacking, f"public functions without a numpy-style Shape section or a doctest: {lacking}"
+
+
+def test_explorer_keeps_recent_pictures_and_redraws_only_new_settings():
+    W = pytest.importorskip("ipywidgets")
+    from convzoo.figures.common import new_figure
+    from convzoo.widgets.common import explorer
+
+    calls = []
+
+    def draw(n):
+        calls.append(n)
+        if n == 0:
+            raise ValueError("n must be positive")
+        fig, ax = new_figure(size=(1.5, 1.5))
+        ax.plot(range(n + 1))
+        return fig
+
+    e = explorer(draw, n=W.IntSlider(value=2, min=0, max=5))
+    first = e.image.value
+    e.controls["n"].value = 3
+    e.controls["n"].value = 2           # back: the kept picture, no new draw
+    assert calls == [2, 3] and e.image.value == first
+    e.controls["n"].value = 0           # an invalid setting is answered every time, never cached
+    e.controls["n"].value = 2
+    e.controls["n"].value = 0
+    assert calls == [2, 3, 0, 0] and "positive" in e.message.value
+    e.CACHE_SIZE = 1
+    e.controls["n"].value = 4
+    e.controls["n"].value = 5
+    e.controls["n"].value = 4           # pushed out by 5: drawn again
+    assert calls[-3:] == [4, 5, 4]

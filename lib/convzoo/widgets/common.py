@@ -8,6 +8,7 @@ setting), the message is shown in the widget instead of a traceback, and the las
 from __future__ import annotations
 
 import io
+from collections import OrderedDict
 
 import ipywidgets as W
 
@@ -58,9 +59,14 @@ class Explorer(W.VBox):
         Empty when the setting is valid; otherwise the reason it is not.
     """
 
+    #: How many recent pictures are kept (PNG bytes, tens of kB each): stepping back and forth with a
+    #: slider, or a Play widget's second loop, shows a kept picture at once instead of redrawing it.
+    CACHE_SIZE = 64
+
     def __init__(self, draw, controls, *, title=None, description=None):
         self.draw = draw
         self.controls = dict(controls)
+        self._pictures: OrderedDict = OrderedDict()
         self.image = W.Image(format="png", layout=W.Layout(max_width="100%"))
         self.message = W.HTML("")
         header = []
@@ -76,15 +82,29 @@ class Explorer(W.VBox):
         return {name: c.value for name, c in self.controls.items()}
 
     def redraw(self) -> None:
+        values = self.values()
+        key = tuple(values.items())
         try:
-            fig = self.draw(**self.values())
-        except (ValueError, TypeError) as exc:
-            self.message.value = f'<span style="color:#b30000">&#9888; {_escape(str(exc))}</span>'
-            self.image.layout.opacity = "0.35"
-            return
+            hash(key)
+        except TypeError:  # an unhashable control value: draw every time
+            key = None
+        png = self._pictures.get(key) if key is not None else None
+        if png is None:
+            try:
+                png = figure_png(self.draw(**values))
+            except (ValueError, TypeError) as exc:
+                self.message.value = f'<span style="color:#b30000">&#9888; {_escape(str(exc))}</span>'
+                self.image.layout.opacity = "0.35"
+                return
+            if key is not None:
+                self._pictures[key] = png
+                while len(self._pictures) > self.CACHE_SIZE:
+                    self._pictures.popitem(last=False)
+        else:
+            self._pictures.move_to_end(key)
         self.message.value = ""
         self.image.layout.opacity = "1"
-        self.image.value = figure_png(fig)
+        self.image.value = png
 
 
 def _escape(text: str) -> str:
