@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..conv import conv2d
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, show_image, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, symmetric_limits
 from .common import _fmt_fixed as _fmt
 
 __all__ = [

@@ -22,7 +22,6 @@ import numpy as np
 from ..conv import conv2d
 from ..cost import conv_macs, depthwise_macs, pointwise_macs, separable_macs
 from ..separable import depthwise_conv2d, separate_kernel, spatially_separable_conv2d
-from ..shapes import conv_output_size
 from .common import (DIVERGING, SEQUENTIAL, _numbers, _shared_colours, _vector, draw_grid, new_figure, show_image,
                      symmetric_limits)
 from .common import _fmt_compact as _fmt
