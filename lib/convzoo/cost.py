@@ -18,6 +18,7 @@ import math
 from typing import Iterable, NamedTuple
 
 from ._args import check_int
+from .shapes import conv_output_size
 
 __all__ = [
     "conv_params", "conv_macs",
@@ -234,8 +235,6 @@ def spatially_separable_macs(in_channels, out_channels, kernel_size, input_size,
     >>> spatially_separable_macs(1, 1, 3, 5), conv_macs(1, 1, 3, 3)
     (72, 81)
     """
-    from .shapes import conv_output_size
-
     k = check_int(kernel_size, "kernel_size", minimum=1)
     h, w = _sizes(input_size, "input_size", 2)
     p = check_int(padding, "padding", minimum=0)
