@@ -103,3 +103,73 @@ def test_explorer_keeps_recent_pictures_and_redraws_only_new_settings():
     e.controls["n"].value = 5
     e.controls["n"].value = 4           # pushed out by 5: drawn again
     assert calls[-3:] == [4, 5, 4]
+
+
+def test_explorer_updates_a_live_figure_in_place_and_lays_it_out_only_when_asked():
+    W = pytest.importorskip("ipywidgets")
+    from convzoo.figures.common import LiveFigure, new_figure
+    from convzoo.widgets.common import explorer
+
+    class Steps(LiveFigure):
+        def __init__(self):
+            fig, self.ax = new_figure(size=(2, 2), title="steps")
+            (self.line,) = self.ax.plot([0, 1], [0, 1])
+            self.updates, self.layouts = [], 0
+            super().__init__(fig)
+
+        def update(self, n=1):
+            if n < 1:
+                raise ValueError(f"n must be at least 1, got {n}")
+            self.updates.append(n)
+            self.line.set_data(range(n + 1), range(n + 1))
+            self.ax.set_xlim(0, n)
+            return n == 3  # pretend a margin text changed
+
+    live = Steps()
+    figure = live.figure
+    e = explorer(live, n=W.IntSlider(value=1, min=0, max=5))
+    engine = e._live._layout
+    laid_out = []
+    original = engine.execute
+    engine.execute = lambda fig: (laid_out.append(fig), original(fig))
+    first = e.image.value
+    e.controls["n"].value = 2
+    assert live.figure is figure and live.updates == [1, 2] and laid_out == []   # updated, not rebuilt
+    assert e.image.value != first and list(live.line.get_xdata()) == [0, 1, 2]
+    e.controls["n"].value = 3
+    assert laid_out == [figure]
+    e.controls["n"].value = 0
+    assert "at least 1" in e.message.value and e.image.layout.opacity == "0.35" and live.updates == [1, 2, 3]
+    e.controls["n"].value = 1
+    assert e.image.value == first and e.message.value == ""   # the kept picture of the first setting
+
+
+def test_cached_text_draws_the_same_picture_as_plain_agg():
+    """The text cache stamps Agg's own rasterisation, so labels look the same: the two pictures differ only
+    where a string lands a fraction of a pixel away (antialiased edges), never by a missing, extra or
+    misplaced label."""
+    np_ = pytest.importorskip("numpy")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from convzoo.figures.common import draw_grid, new_figure
+    from convzoo.widgets.render import CachedTextCanvas
+
+    def pixels(canvas_class, grid):
+        fig, ax = new_figure(size=(3, 3), title="cached text")
+        values = np_.arange(-12, 13).reshape(5, 5) / 4
+        if grid:
+            draw_grid(ax, values, fmt="{:.2f}", title="a 5x5 grid")
+        else:  # black text on white: its ink is the text alone
+            for (i, j), v in np_.ndenumerate(values):
+                ax.text(j, i, f"{v:.2f}", ha="center", va="center")
+            ax.set(xlim=(-0.5, 4.5), ylim=(4.5, -0.5), title="text only")
+        canvas = canvas_class(fig)
+        canvas.draw()
+        return np_.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+
+    for grid in (True, False):
+        plain, cached = pixels(FigureCanvasAgg, grid), pixels(CachedTextCanvas, grid)
+        assert (cached == pixels(CachedTextCanvas, grid)).all()   # deterministic
+        far = np_.abs(plain - cached).max(-1) > 128               # pixels that changed a lot, not an edge's shade
+        assert far.mean() < 0.01
+    ink = lambda p: (255 - p).sum()                               # total darkness of the text
+    assert abs(ink(plain) - ink(cached)) <= 0.03 * ink(plain)

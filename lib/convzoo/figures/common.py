@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["SEQUENTIAL", "DIVERGING", "new_figure", "draw_grid", "outline", "symmetric_limits", "show_image"]
+__all__ = ["SEQUENTIAL", "DIVERGING", "new_figure", "draw_grid", "outline", "symmetric_limits", "show_image",
+           "LiveFigure"]
 
 SEQUENTIAL = "viridis"
 """Colour map for values of one sign (images, counts): perceptually uniform, colour-blind safe."""
@@ -42,6 +43,48 @@ def new_figure(nrows=1, ncols=1, *, size=(6.0, 4.0), title=None, squeeze=True):
     if title:
         fig.suptitle(title)
     return fig, axes
+
+
+class LiveFigure:
+    """A figure built once and then updated in place: what an explorer redraws in tens of milliseconds.
+
+    Building a matplotlib figure (axes, ticks, one Text per cell) and laying it out costs far more than
+    drawing it, so an explorer that rebuilt its figure on every slider move lagged (100-500 ms; issue 9).
+    A subclass creates its artists in ``__init__`` (then calls ``super().__init__(fig)``) and changes them in
+    :meth:`update` with ``set_data``, ``set_text``, ``set_visible``. The chapter's static figure is the same
+    class, updated once: one drawing code for the notebook and the explorer.
+
+    Rules for :meth:`update`: check every value *before* changing any artist (a ValueError/TypeError must
+    leave the last good picture intact), set every artist the values touch (nothing may be left over from
+    an earlier setting), and return whether the layout must be recomputed: True when a text in the margins
+    (a title, tick or axis label) may have changed its size, False when only the data changed.
+
+    Shape
+    -----
+    ``figure``: a :class:`matplotlib.figure.Figure` whose axes keep their number and kind across updates.
+
+    Examples
+    --------
+    >>> class Bar(LiveFigure):
+    ...     def __init__(self):
+    ...         fig, self.ax = new_figure(size=(2, 2), title="one bar")
+    ...         self.bar = self.ax.bar([0], [1])[0]
+    ...         super().__init__(fig)
+    ...     def update(self, height=1):
+    ...         if height < 0:
+    ...             raise ValueError(f"height must be at least 0, got {height}")
+    ...         self.bar.set_height(height)
+    ...         return False
+    >>> b = Bar()
+    >>> b.update(height=3), b.bar.get_height()
+    (False, 3)
+    """
+
+    def __init__(self, figure):
+        self.figure = figure
+
+    def update(self, **values) -> bool:
+        raise NotImplementedError
 
 
 def symmetric_limits(values) -> tuple[float, float]:
