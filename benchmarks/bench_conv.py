@@ -276,13 +276,15 @@ def _moves(control) -> list:
     return []
 
 
-def bench_explorers(repeats: int, progress) -> list[dict]:
+def bench_explorers(repeats: int, progress, only: str = "") -> list[dict]:
     """Median time of a redraw after a control moves (a slider to a neighbouring value, ...), with the
     explorer's picture cache emptied first, so every timed redraw really draws; settings the explorer
     refuses (a message instead of a picture) are not counted."""
     os.environ.setdefault("MPLBACKEND", "Agg")
     rows = []
     for module, name, fn in discover_explorers():
+        if only and only not in f"{module}.{name}":
+            continue
         try:
             t0 = time.perf_counter()
             e = fn()
@@ -382,6 +384,8 @@ def main(argv=None) -> int:
     p.add_argument("--gap", type=float, default=0.05,
                    help="seconds of idle before each timed call, so that BLAS/OpenMP worker threads still "
                         "spinning after the previous contender do not steal its cores (default: 0.05)")
+    p.add_argument("--explorers", default="", metavar="TEXT",
+                   help="only the explorers whose 'module.name' contains TEXT (e.g. grouped)")
     p.add_argument("--explorer-repeats", type=int, default=5, help="rounds of moves over every control of each explorer (default: 5)")
     p.add_argument("--notebooks", default="notebooks/[0-9][0-9]_*.ipynb", help="glob, relative to the repo")
     p.add_argument("--out", default=str(ROOT / "benchmarks" / "results"), help="folder for CSV and JSON")
@@ -416,7 +420,7 @@ def main(argv=None) -> int:
     if not (args.layers_only or args.no_notebooks):
         result["notebooks"] = bench_notebooks(args.notebooks, progress)
     if not (args.layers_only or args.no_explorers):
-        result["explorers"] = bench_explorers(args.explorer_repeats, progress)
+        result["explorers"] = bench_explorers(args.explorer_repeats, progress, args.explorers)
     print_tables(result)
     write_results(result, Path(args.out))
     print(f"\nwritten: {args.out}/bench.json and bench_*.csv")
