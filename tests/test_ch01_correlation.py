@@ -2,10 +2,20 @@
 import numpy as np
 import pytest
 
+import figure_checks
+from figure_checks import live_matches_fresh
+
 import convzoo as cz
 from convzoo.grading import describe_mismatch
 
 F = pytest.importorskip("convzoo.figures.correlation")
+
+
+@pytest.fixture
+def nan_safe(monkeypatch):
+    """Blank cells are NaN in picture_content, and nan != nan in a list: compare each item's repr instead."""
+    original = figure_checks.picture_content
+    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: [repr(item) for item in original(fig)])
 
 
 def test_sample_image_is_the_grace_hopper_photo_in_every_layout():
@@ -63,6 +73,35 @@ def test_slide_figure_writes_the_sum_of_each_step():
 def test_slide_figure_refuses_impossible_steps(kw, err, match):
     with pytest.raises(err, match=match):
         F.slide_figure([3, 1, 4, 1, 5], [1, 2, 3], **kw)
+
+
+def test_slide_view_updated_in_place_shows_what_a_fresh_one_shows(nan_safe):
+    """Steps, both kinds, and lengths of f and g that grow and shrink the grids, the padding and the window."""
+    live_matches_fresh(F.SlideView, [
+        dict(f=[3, 1, 4, 1, 5], g=[1, 2, 3], step=0),
+        dict(f=[3, 1, 4, 1, 5], g=[1, 2, 3], step=6, kind="correlate"),
+        dict(f=[7], g=[2], step=0),                                  # no padding at all, one cell
+        dict(f=[1, -2], g=[0.5, 1, 2, -1], step=4),                  # signed: the diverging map, more padding
+        dict(f=list(range(16)), g=[1, -1], step=16, kind="correlate"),
+        dict(f=[3, 1, 4, 1, 5], g=[1, 2, 3], step=2),
+    ])
+
+
+def test_slide_view_lays_out_again_only_when_the_lengths_change():
+    view = F.SlideView()
+    assert view.update([3, 1, 4, 1, 5], [1, 2, 3], step=0) is True
+    assert view.update([3, 1, 4, 1, 5], [1, 2, 3], step=5, kind="correlate") is False
+    assert view.update([3, 1, 4], [1, 2, 3], step=0) is True
+
+
+@pytest.mark.parametrize("kw", [dict(step=9), dict(step=1.5), dict(kind="conv"), dict(g=[[1, 2]])])
+def test_slide_view_refusing_a_setting_keeps_the_last_picture(kw, nan_safe):
+    view = F.SlideView()
+    view.update([3, 1, 4, 1, 5], [1, 2, 3], step=2)
+    before = figure_checks.picture_content(view.figure)
+    with pytest.raises((ValueError, TypeError)):
+        view.update(**{**dict(f=[3, 1], g=[1, 2, 3], step=2), **kw})
+    assert figure_checks.picture_content(view.figure) == before
 
 
 def test_slide_steps_figure_lists_both_outputs():

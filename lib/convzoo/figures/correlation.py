@@ -1,7 +1,8 @@
 """Figures of chapter 1: convolution flips the kernel, cross-correlation does not.
 
 - :func:`slide_figure`: one step of sliding a 1-D kernel over a signal: where the kernel sits, the
-  products, and the output filled in so far (the explorer draws this for every step).
+  products, and the output filled in so far. It is a :class:`SlideView` updated once; the explorer keeps
+  one view and updates it in place for every step.
 - :func:`slide_steps_figure`: every step at once, convolution beside cross-correlation (reads on GitHub).
 - :func:`flip_2d_figure`: 2-D on a photo: a symmetric blur gives the same image both ways, an edge kernel
   gives the same image with its sign flipped.
@@ -15,11 +16,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..signal import convolve, correlate
-from .common import DIVERGING, SEQUENTIAL, _numbers, draw_grid, new_figure, symmetric_limits
+from .common import (DIVERGING, SEQUENTIAL, LiveFigure, _cell_borders, _numbers, _text_colours, draw_grid,
+                     new_figure, symmetric_limits)
 from .common import _fmt_fixed as _fmt
 from .common import _shared_colours as _colours
 
-__all__ = ["slide_figure", "slide_steps_figure", "flip_2d_figure", "learned_flip_figure", "slide_layout"]
+__all__ = ["slide_figure", "slide_steps_figure", "flip_2d_figure", "learned_flip_figure", "slide_layout",
+           "SlideView"]
 
 _KINDS = ("convolve", "correlate")
 
@@ -84,9 +87,201 @@ def _row(values, width: int, start: int) -> np.ndarray:
     return row
 
 
-def _index_ticks(ax, labels) -> None:
-    ax.set_xticks(np.arange(len(labels)), [str(v) for v in labels], fontsize=8)
-    ax.set_yticks([])
+class _LiveGrid:
+    """:func:`.common.draw_grid`'s picture on one axes, redrawn in place for each new array (issue 9).
+
+    The image, the cell borders, the padding cells (one PolyCollection), the window outline and a pool of
+    cell labels are made once; :meth:`show` points them at new values and hides the labels it does not use.
+    Limits, borders and ticks change only when the grid's shape does (making ticks is slow). Also used by
+    chapter 6's checkerboard explorer. Without ``labels`` the axes get no ticks and no axis labels.
+    """
+
+    def __init__(self, ax, *, labels=True, xlabel="column", ylabel="row"):
+        import matplotlib.patches as mpatches
+        from matplotlib.collections import PolyCollection
+
+        self.ax, self.labels, self.shape, self.texts = ax, labels, None, []
+        self.im = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL)
+        self.borders = None
+        self.padding = PolyCollection([], facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
+                                      zorder=2)
+        self.padding.set_in_layout(False)
+        ax.add_collection(self.padding, autolim=False)
+        self.window = mpatches.Rectangle((0, 0), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5, zorder=4,
+                                         visible=False)
+        self.window.set_in_layout(False)
+        ax.add_artist(self.window)
+        if labels:
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+        else:
+            ax.set_xticks([])
+            ax.set_yticks([])
+
+    def show(self, values, *, cmap=SEQUENTIAL, vmin=0.0, vmax=None, fmt=_fmt, fontsize=None, padding=None,
+             highlight=None) -> bool:
+        """Draw ``values`` (NaN cells blank) as draw_grid would; return whether the grid's shape changed.
+
+        ``vmax`` defaults to the largest finite value; ``padding`` marks dashed cells holding a grey 0;
+        ``highlight`` is the ``(row, col, height, width)`` of the window to outline.
+        """
+        v = np.asarray(values, dtype=float)
+        rows, cols = v.shape
+        if vmax is None:
+            finite = v[np.isfinite(v)]
+            vmax = float(finite.max()) if finite.size else 1.0
+        self.im.set_data(np.ma.masked_invalid(v))
+        self.im.set_cmap(cmap)
+        self.im.set_clim(vmin, vmax)
+        reshaped = v.shape != self.shape
+        if reshaped:
+            self.shape = v.shape
+            self.im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))  # imshow fixed the first one
+            self.ax.set_xlim(-0.5, cols - 0.5)
+            self.ax.set_ylim(rows - 0.5, -0.5)
+            if self.borders is not None:
+                self.borders.remove()
+            self.borders = _cell_borders(self.ax, rows, cols)
+            if self.labels:
+                self.ax.set_xticks(np.arange(cols))
+                self.ax.set_yticks(np.arange(rows))
+        size = fontsize or (10 if max(rows, cols) <= 8 else 7)
+        colours = _text_colours(self.im, v)
+        cells = [(j, i, fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(np.isfinite(v)))]
+        pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
+        where = list(zip(*np.nonzero(pad)))
+        self.padding.set_verts([[(j - 0.5, i - 0.5), (j + 0.5, i - 0.5), (j + 0.5, i + 0.5), (j - 0.5, i + 0.5)]
+                                for i, j in where])
+        cells += [(j, i, "0", "grey", fontsize or 9) for i, j in where]
+        self._write(cells)
+        self.window.set_visible(highlight is not None)
+        if highlight is not None:
+            r, c, h, w = highlight
+            self.window.set_bounds(c - 0.5, r - 0.5, w, h)
+        return reshaped
+
+    def _write(self, cells) -> None:
+        """Show one pooled label per ``(x, y, text, colour, fontsize)``; hide the rest of the pool."""
+        while len(self.texts) < len(cells):
+            t = self.ax.text(0, 0, "", ha="center", va="center", zorder=3)
+            t.set_in_layout(False)  # inside the axes: it cannot change the margins
+            self.texts.append(t)
+        for t, (x, y, text, colour, size) in zip(self.texts, cells):
+            t.set_position((x, y))
+            t.set_text(text)
+            t.set_color(colour)
+            t.set_fontsize(size)
+            t.set_visible(True)
+        for t in self.texts[len(cells):]:
+            t.set_visible(False)
+
+
+def _relayout(fig) -> bool:
+    """Put every axes back where its grid cell starts, and say True (a new layout is needed).
+
+    Constrained layout measures the tick labels where the axes are now, so repeating it from the last
+    layout drifts (with fixed-aspect axes, the margins grew on every run); from the grid's own positions it
+    gives what a fresh figure gets."""
+    for ax in fig.axes:
+        spec = ax.get_subplotspec()
+        if spec is not None:
+            ax._set_position(spec.get_position(fig))
+    return True
+
+
+def _wide_titles(fig) -> tuple:
+    """The titles that may be wider than their axes as the axes now sit: constrained layout widens the
+    margins for them, so a change of them needs a new layout, while a narrower single-line title can change
+    freely. Compare the result before and after an update (same positions). Conservative: every character
+    counted 0.65 em wide (DejaVu's digits are 0.64 em)."""
+    width = fig.get_figwidth() * fig.dpi
+    return tuple(ax.get_title() for ax in fig.axes
+                 if 0.65 * ax.title.get_fontsize() * len(ax.get_title()) > 0.9 * ax.get_position().width * width)
+
+
+class SlideView(LiveFigure):
+    """One step of sliding ``g`` over ``f`` (see :func:`slide_figure`), updated in place from step to step.
+
+    Built once with four grid rows; :meth:`update` validates the setting, then refills the rows, moves the
+    windows and rewrites the titles. The figure's size, ticks and tick labels change only when the lengths
+    of ``f`` or ``g`` do, so moving the step or switching the kind needs no new layout.
+
+    Shape
+    -----
+    ``f``: ``(N,)``, ``g``: ``(M,)``, at most 16 values each; four rows of ``N + 2M - 2`` cells.
+
+    Examples
+    --------
+    >>> view = SlideView()
+    >>> view.update([3, 1, 4, 1, 5], [1, 2, 3], step=2)
+    True
+    >>> view.update([3, 1, 4, 1, 5], [1, 2, 3], step=3)
+    False
+    >>> view.figure.axes[2].get_title()
+    'products: 1*3 + 4*2 + 1*1 = 12 = out[3]'
+    """
+
+    def __init__(self):
+        fig, axes = new_figure(4, 1, size=(6.0, 5.8))
+        # kept and re-texted: fig.suptitle() again would move it back from where the layout put it
+        self.suptitle = fig.suptitle(" ")
+        self.axes = list(axes)
+        self.grids = [_LiveGrid(ax, labels=False) for ax in self.axes]
+        self._structure = None
+        super().__init__(fig)
+
+    def update(self, f=(3, 1, 4, 1, 5), g=(1, 2, 3), step=0, kind="convolve") -> bool:
+        padded, kernel, out = slide_layout(f, g, kind)  # checks f, g and kind
+        f, g = np.asarray(f), np.asarray(g)
+        n, m = f.size, g.size
+        steps = n + m - 1
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise TypeError(f"step must be an int, but got {step!r}")
+        if not 0 <= step < steps:
+            raise ValueError(f"step {step} does not exist: f of length {n} and g of length {m} give "
+                             f"{n} + {m} - 1 = {steps} steps, numbered 0 to {steps - 1}")
+        width = padded.size
+        wide = _wide_titles(self.figure)
+        restructured = (n, m) != self._structure
+        if restructured:
+            self._restructure(n, m)
+        products = padded[step:step + m] * kernel
+        shown_out = np.where(np.arange(steps) <= step, out, np.nan)
+        verb = "g reversed, then slid" if kind == "convolve" else "g slid as it is (no flip)"
+        self.suptitle.set_text(f"{kind}(f, g), step {step} of {steps - 1}: {verb}")
+        common = dict(_colours(padded, kernel, products, out), fmt=_fmt)
+        pad_mask = np.zeros((1, width), bool)
+        pad_mask[0, : m - 1] = pad_mask[0, m - 1 + n:] = True
+        window = (0, step, 1, m)
+        par = lambda v: f"({_fmt(v)})" if v < 0 else _fmt(v)
+        terms = " + ".join(f"{par(a)}*{par(b)}" for a, b in zip(padded[step:step + m], kernel))
+        rows = [
+            (_padded_row(padded, n, m)[None], dict(padding=pad_mask, highlight=window),
+             f"signal f = {f.tolist()} (dashed: zero padding)"),
+            (_row(kernel, width, step)[None], dict(highlight=window),
+             f"kernel as it slides: g reversed = {kernel.tolist()}" if kind == "convolve"
+             else f"kernel as it slides: g = {kernel.tolist()}"),
+            (_row(products, width, step)[None], dict(highlight=window),
+             f"products: {terms} = {_fmt(out[step])} = out[{step}]"),
+            (_row(shown_out, width, m - 1)[None], dict(highlight=(0, step + m - 1, 1, 1)),
+             f"output so far (length {n} + {m} - 1 = {steps})"),
+        ]
+        for grid, (values, marks, title) in zip(self.grids, rows):
+            grid.show(values, **marks, **common)
+            grid.ax.set_title(title)
+        return (restructured or _wide_titles(self.figure) != wide) and _relayout(self.figure)
+
+    def _restructure(self, n: int, m: int) -> None:
+        """Size, ticks and axis labels for a signal of ``n`` and a kernel of ``m`` values."""
+        width = n + 2 * (m - 1)
+        self.figure.set_size_inches(max(6.0, 0.62 * width + 1.5), 5.8)
+        positions = np.arange(width)
+        for ax in self.axes[:3]:
+            ax.set_xticks(positions, [str(v) for v in range(-(m - 1), n + m - 1)], fontsize=8)
+            ax.set_xlabel("position (index into f)", fontsize=8)
+        self.axes[3].set_xticks(positions, [""] * (m - 1) + [str(k) for k in range(n + m - 1)], fontsize=8)
+        self.axes[3].set_xlabel("output index (under the right end of its window)", fontsize=8)
+        self._structure = (n, m)
 
 
 def slide_figure(f, g, step: int = 0, kind: str = "convolve"):
@@ -95,7 +290,7 @@ def slide_figure(f, g, step: int = 0, kind: str = "convolve"):
     Four rows share one column axis (positions along the zero-padded signal, labelled by the index of ``f``;
     the dashed cells are the padding zeros): the signal; the kernel where it sits at this step (reversed for
     ``convolve``); the products of the overlapping values; the output, each value written under the right
-    end of the window that made it. Output values of later steps are blank.
+    end of the window that made it. Output values of later steps are blank. Drawn by a :class:`SlideView`.
 
     Parameters
     ----------
@@ -115,45 +310,9 @@ def slide_figure(f, g, step: int = 0, kind: str = "convolve"):
     >>> fig.axes[2].get_title()
     'products: 3*3 + 1*2 + 4*1 = 15 = out[2]'
     """
-    padded, kernel, out = slide_layout(f, g, kind)
-    f, g = np.asarray(f), np.asarray(g)
-    n, m = f.size, g.size
-    steps = n + m - 1
-    if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
-        raise TypeError(f"step must be an int, but got {step!r}")
-    if not 0 <= step < steps:
-        raise ValueError(f"step {step} does not exist: f of length {n} and g of length {m} give "
-                         f"{n} + {m} - 1 = {steps} steps, numbered 0 to {steps - 1}")
-    width = padded.size
-    products = padded[step:step + m] * kernel
-    shown_out = np.where(np.arange(steps) <= step, out, np.nan)
-    labels = list(range(-(m - 1), n + m - 1))
-    verb = "g reversed, then slid" if kind == "convolve" else "g slid as it is (no flip)"
-    fig, axes = new_figure(4, 1, size=(max(6.0, 0.62 * width + 1.5), 5.8),
-                           title=f"{kind}(f, g), step {step} of {steps - 1}: {verb}")
-    common = dict(_colours(padded, kernel, products, out), fmt=_fmt)
-    pad_mask = np.zeros((1, width), bool)
-    pad_mask[0, : m - 1] = pad_mask[0, m - 1 + n:] = True
-    draw_grid(axes[0], _padded_row(padded, n, m)[None], padding=pad_mask, highlight=(0, step, 1, m), **common,
-              title=f"signal f = {f.tolist()} (dashed: zero padding)")
-    kernel_title = (f"kernel as it slides: g reversed = {kernel.tolist()}" if kind == "convolve"
-                    else f"kernel as it slides: g = {kernel.tolist()}")
-    draw_grid(axes[1], _row(kernel, width, step)[None], highlight=(0, step, 1, m), **common, title=kernel_title)
-    par = lambda v: f"({_fmt(v)})" if v < 0 else _fmt(v)
-    terms = " + ".join(f"{par(a)}*{par(b)}" for a, b in zip(padded[step:step + m], kernel))
-    draw_grid(axes[2], _row(products, width, step)[None], highlight=(0, step, 1, m), **common,
-              title=f"products: {terms} = {_fmt(out[step])} = out[{step}]")
-    draw_grid(axes[3], _row(shown_out, width, m - 1)[None], highlight=(0, step + m - 1, 1, 1), **common,
-              title=f"output so far (length {n} + {m} - 1 = {steps})")
-    for ax in axes[:3]:
-        _index_ticks(ax, labels)
-        ax.set_xlabel("position (index into f)", fontsize=8)
-    out_labels = [""] * (m - 1) + [str(k) for k in range(steps)]
-    _index_ticks(axes[3], out_labels)
-    axes[3].set_xlabel("output index (under the right end of its window)", fontsize=8)
-    for ax in axes:
-        ax.set_ylabel("")
-    return fig
+    view = SlideView()
+    view.update(f, g, step, kind)
+    return view.figure
 
 
 def slide_steps_figure(f, g):

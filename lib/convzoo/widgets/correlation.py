@@ -2,8 +2,9 @@
 
 :func:`slide_explorer` has a Play button (and a slider linked to it) that walks through the steps, a switch
 between ``convolve`` and ``correlate``, and two text boxes for the signal and the kernel. Each step is drawn
-by :func:`draw_slide` (:func:`convzoo.figures.correlation.slide_figure`): the window, the products and the
-output filled in so far. Text that is not a list of numbers gets a message in the widget.
+by one :class:`convzoo.figures.correlation.SlideView`, updated in place (the picture of
+:func:`convzoo.figures.correlation.slide_figure`): the window, the products and the output filled in so far.
+Text that is not a list of numbers gets a message in the widget.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 import ipywidgets as W
 import numpy as np
 
-from ..figures.correlation import slide_figure
+from ..figures.correlation import SlideView, slide_figure
 from .common import explorer
 
 __all__ = ["parse_numbers", "draw_slide", "slide_explorer"]
@@ -51,6 +52,13 @@ def draw_slide(f="3 1 4 1 5", g="1 2 3", step=0, kind="convolve"):
     return slide_figure(parse_numbers(f, "f"), parse_numbers(g, "g"), int(step), kind)
 
 
+class _TypedSlideView(SlideView):
+    """A SlideView whose ``f`` and ``g`` are the text typed in the explorer."""
+
+    def update(self, f="3 1 4 1 5", g="1 2 3", step=0, kind="convolve") -> bool:
+        return super().update(parse_numbers(f, "f"), parse_numbers(g, "g"), int(step), kind)
+
+
 def slide_explorer(f="3 1 4 1 5", g="1 2 3", kind="convolve", interval_ms=900):
     """Play through the slide of ``g`` over ``f``: the overlap, the products and the running output.
 
@@ -72,7 +80,7 @@ def slide_explorer(f="3 1 4 1 5", g="1 2 3", kind="convolve", interval_ms=900):
     steps = len(parse_numbers(f_text, "f")) + len(parse_numbers(g_text, "g")) - 1
     step = W.IntSlider(value=0, min=0, max=steps - 1, description="step", continuous_update=True)
     ex = explorer(
-        draw_slide,
+        _TypedSlideView(),
         title="Slide g over f, one step at a time",
         description="Convolution reverses g before sliding it; cross-correlation slides it as it is. Press play, "
                     "or drag the step; edit f and g (numbers separated by spaces).",
