@@ -5,7 +5,8 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+import figure_checks
+from figure_checks import explorer_says, live_matches_fresh, titled_and_labelled
 
 import convzoo as cz
 
@@ -201,6 +202,44 @@ def test_checkerboard_draw_with_good_and_bad_settings():
         Wt.draw_checkerboard(1, 1, padding=3)
     with pytest.raises(ValueError, match="'ones' or 'random'"):
         Wt.draw_checkerboard(kernel="gauss")
+
+
+@pytest.fixture
+def nan_safe(monkeypatch):
+    """Should a cell be blank (NaN), nan != nan in picture_content's lists: compare each item's repr instead."""
+    original = figure_checks.picture_content
+    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: [repr(item) for item in original(fig)])
+
+
+def test_checkerboard_view_updated_in_place_shows_what_a_fresh_one_shows(nan_safe):
+    """Outputs from 3x3 to 18x18 and back, both kernels, padding: grids, labels and font sizes all change."""
+    Wt = pytest.importorskip("convzoo.widgets.transposed")
+    live_matches_fresh(Wt.CheckerboardView, [
+        dict(kernel_size=3, stride=2),
+        dict(kernel_size=7, stride=4, output_padding=3, kernel="random"),   # 18x18, the largest
+        dict(kernel_size=1, stride=1),                                      # 3x3
+        dict(kernel_size=7, stride=1, kernel="random"),                     # no interior for the fix
+        dict(kernel_size=5, stride=3, padding=2, output_padding=1),
+        dict(kernel_size=3, stride=2),
+    ])
+
+
+def test_checkerboard_view_is_laid_out_once_and_keeps_its_picture_on_a_bad_setting(nan_safe):
+    Wt = pytest.importorskip("convzoo.widgets.transposed")
+    from convzoo.widgets.render import LiveRender
+
+    view = Wt.CheckerboardView()
+    render = LiveRender(view)  # as in the explorer: laid out when update says so, then painted
+    size = tuple(view.figure.get_size_inches())
+    assert view.update(3, 2) is True
+    render.png(relayout=True)
+    assert view.update(7, 4, output_padding=3) is False and view.update(1, 1, kernel="random") is False
+    assert tuple(view.figure.get_size_inches()) == size
+    before = figure_checks.picture_content(view.figure)
+    for bad in (dict(output_padding=1), dict(padding=3), dict(kernel="gauss")):
+        with pytest.raises(ValueError):
+            view.update(**{**dict(kernel_size=1, stride=1), **bad})
+        assert figure_checks.picture_content(view.figure) == before
 
 
 def test_checkerboard_explorer_builds_and_reports_bad_settings():

@@ -195,8 +195,8 @@ def _wide_titles(fig) -> tuple:
     freely. Compare the result before and after an update (same positions). Conservative: every character
     counted 0.65 em wide (DejaVu's digits are 0.64 em)."""
     width = fig.get_figwidth() * fig.dpi
-    return tuple(ax.get_title() for ax in fig.axes
-                 if 0.65 * ax.title.get_fontsize() * len(ax.get_title()) > 0.9 * ax.get_position().width * width)
+    return tuple(ax.get_title() for ax in fig.axes if 0.65 * ax.title.get_fontsize() * max(
+        map(len, ax.get_title().splitlines() or [""])) > 0.9 * ax.get_position().width * width)
 
 
 class SlideView(LiveFigure):

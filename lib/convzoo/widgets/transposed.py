@@ -2,9 +2,10 @@
 
 :func:`checkerboard_explorer` has sliders for ``k``, ``s``, the padding and the output padding of a 2-D
 transposed convolution, and a switch between a kernel of ones and a random positive kernel. Each setting is
-drawn by :func:`draw_checkerboard`: the 2-D overlap counts and the transposed convolution of a constant input
-(the artifact); the title names the values that nearest-resize-then-convolve gives instead (the fix). A setting that gives no
-output (an output size below 1, an output padding not smaller than the stride) is answered with a message.
+drawn by one :class:`CheckerboardView`, updated in place (the picture of :func:`draw_checkerboard`): the 2-D
+overlap counts and the transposed convolution of a constant input (the artifact); the title names the values
+that nearest-resize-then-convolve gives instead (the fix). A setting that gives no output (an output size
+below 1, an output padding not smaller than the stride) is answered with a message.
 """
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ import ipywidgets as W
 import numpy as np
 
 from ..checkerboard import overlap_counts, overlap_is_even, overlap_period, resize_conv2d
-from ..figures.common import draw_grid, new_figure
+from ..figures.common import LiveFigure, new_figure
+from ..figures.correlation import _LiveGrid, _relayout, _wide_titles
 from ..transpose import conv_transpose2d
 from .common import explorer
 
-__all__ = ["example_kernel", "draw_checkerboard", "checkerboard_explorer"]
+__all__ = ["example_kernel", "CheckerboardView", "draw_checkerboard", "checkerboard_explorer"]
 
 KERNELS = ("ones", "random")
 
@@ -45,13 +47,73 @@ def _fmt(v) -> str:
     return f"{v:g}" if v.is_integer() else f"{v:.1f}"
 
 
+class CheckerboardView(LiveFigure):
+    """Overlap counts and the artifact of one transposed convolution (see :func:`draw_checkerboard`), updated
+    in place from setting to setting.
+
+    The figure keeps one size whatever the output's size (the cells grow or shrink instead), and its margins
+    hold the same texts (two-line titles, fixed axis labels, no ticks), so it is laid out once.
+
+    Shape
+    -----
+    Two ``(O, O)`` grids, ``O = (input_size - 1) * stride - 2 * padding + kernel_size + output_padding``.
+
+    Examples
+    --------
+    >>> view = CheckerboardView()
+    >>> view.update(3, 2), view.update(4, 2)
+    (True, False)
+    >>> view.figure.axes[0].get_title()
+    'overlap counts (8x8)\\n1-D period [2, 2]'
+    """
+
+    def __init__(self):
+        # the largest output the explorer's sliders give is 18x18: its cells are still wide enough for "12.3"
+        fig, axes = new_figure(1, 2, size=(9.5, 5.6))
+        self.suptitle = fig.suptitle(" ")
+        self.grids = [_LiveGrid(ax, labels=False) for ax in axes]
+        for ax in axes:
+            ax.set_xlabel("output column")
+            ax.set_ylabel("output row")
+        self._laid_out = False
+        super().__init__(fig)
+
+    def update(self, kernel_size=3, stride=2, padding=0, output_padding=0, kernel="ones", input_size=3) -> bool:
+        k, s = int(kernel_size), int(stride)
+        w = example_kernel(k, kernel)
+        counts = overlap_counts(k, s, (input_size, input_size), padding, output_padding)
+        x = np.ones((1, 1, input_size, input_size))
+        out = conv_transpose2d(x, w[None, None], stride=s, padding=padding, output_padding=output_padding)[0, 0]
+        fixed = resize_conv2d(x, w[None, None], s, "nearest")[0, 0]
+        # interior of the fix: outputs whose k x k window lies inside the resized input (no padding zeros read)
+        pad, big = (k - 1) // 2, s * input_size
+        inner = np.unique(fixed[pad:pad + big - k + 1, pad:pad + big - k + 1])
+        even = overlap_is_even(k, s)
+        n = out.shape[0]
+        wide = _wide_titles(self.figure)
+        self.suptitle.set_text(
+            f"k={k}, s={s}, p={padding}, output_padding={output_padding}: k % s = {k % s}, "
+            f"overlap {'even' if even else 'UNEVEN'}\nfix (nearest x{s}, then the same conv): "
+            + (f"interior values {', '.join(_fmt(v) for v in inner[:4])}{' (flat)' if inner.size == 1 else ''}"
+               if inner.size else "no interior (the kernel is wider than the resized input)"))
+        size = 9 if n <= 9 else 7
+        self.grids[0].show(counts, fmt=_fmt, fontsize=size)
+        self.grids[0].ax.set_title(f"overlap counts ({counts.shape[0]}x{counts.shape[1]})\n"
+                                   f"1-D period {overlap_period(k, s).tolist()}")
+        self.grids[1].show(out, fmt=_fmt, fontsize=size)
+        self.grids[1].ax.set_title(f"artifact: conv_transpose2d of\nones with the {kernel} kernel")
+        first, self._laid_out = not self._laid_out, True
+        return (first or _wide_titles(self.figure) != wide) and _relayout(self.figure)
+
+
 def draw_checkerboard(kernel_size=3, stride=2, padding=0, output_padding=0, kernel="ones", input_size=3):
     """Overlap counts, the transposed convolution of a constant input, and resize-then-convolve.
 
     Two panels, every value written: the 2-D overlap counts of ``conv_transpose2d`` with these settings
     (:func:`convzoo.overlap_counts`), and its output for an ``input_size x input_size`` input of ones with
     the chosen kernel (for a kernel of ones this *is* the overlap map). The title gives the interior values of
-    ``resize_conv2d`` (nearest, by ``stride``) with the same kernel: one value, flat, for any kernel.
+    ``resize_conv2d`` (nearest, by ``stride``) with the same kernel: one value, flat, for any kernel. Drawn by
+    a :class:`CheckerboardView`.
 
     Returns
     -------
@@ -68,33 +130,9 @@ def draw_checkerboard(kernel_size=3, stride=2, padding=0, output_padding=0, kern
     >>> fig.axes[0].get_title()
     'overlap counts (7x7)\\n1-D period [2, 1]'
     """
-    k, s = int(kernel_size), int(stride)
-    w = example_kernel(k, kernel)
-    counts = overlap_counts(k, s, (input_size, input_size), padding, output_padding)
-    x = np.ones((1, 1, input_size, input_size))
-    out = conv_transpose2d(x, w[None, None], stride=s, padding=padding, output_padding=output_padding)[0, 0]
-    fixed = resize_conv2d(x, w[None, None], s, "nearest")[0, 0]
-    # interior of the fix: outputs whose k x k window lies inside the resized input (no padding zeros read)
-    pad, big = (k - 1) // 2, s * input_size
-    inner = np.unique(fixed[pad:pad + big - k + 1, pad:pad + big - k + 1])
-    even = overlap_is_even(k, s)
-    n = out.shape[0]
-    fig, axes = new_figure(1, 2, size=(1.6 + 0.34 * 2 * n + 1.2, 0.34 * n + 2.2),
-                           title=f"k={k}, s={s}, p={padding}, output_padding={output_padding}: k % s = {k % s}, "
-                                 f"overlap {'even' if even else 'UNEVEN'}\nfix (nearest x{s}, then the same conv): "
-                                 + (f"interior values {', '.join(_fmt(v) for v in inner[:4])}"
-                                    f"{' (flat)' if inner.size == 1 else ''}" if inner.size else
-                                    "no interior (the kernel is wider than the resized input)"))
-    size = 9 if n <= 9 else 7
-    draw_grid(axes[0], counts, vmin=0, fmt=_fmt, fontsize=size, labels=False,
-              title=f"overlap counts ({counts.shape[0]}x{counts.shape[1]})\n"
-                    f"1-D period {overlap_period(k, s).tolist()}")
-    draw_grid(axes[1], out, vmin=0, fmt=_fmt, fontsize=size, labels=False,
-              title=f"artifact: conv_transpose2d of\nones with the {kernel} kernel")
-    for ax in axes:
-        ax.set_xlabel("output column")
-        ax.set_ylabel("output row")
-    return fig
+    view = CheckerboardView()
+    view.update(kernel_size, stride, padding, output_padding, kernel, input_size)
+    return view.figure
 
 
 def checkerboard_explorer(kernel_size=3, stride=2):
@@ -106,7 +144,7 @@ def checkerboard_explorer(kernel_size=3, stride=2):
         ``controls`` holds ``kernel_size``, ``stride``, ``padding``, ``output_padding`` and ``kernel``.
     """
     return explorer(
-        draw_checkerboard,
+        CheckerboardView(),
         title="Checkerboard artifacts of a transposed convolution",
         description="A constant 3x3 input is upsampled. Uneven overlap (k not divisible by s) makes a "
                     "checkerboard; a random kernel can make one even when the overlap is even.",
