@@ -4,7 +4,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+from figure_checks import explorer_says, live_matches_fresh, picture_content, titled_and_labelled
 
 import convzoo as cz
 from convzoo.volume import ball_kernel3d, tube_volume
@@ -94,3 +94,60 @@ def test_explorer_draws_and_explains_missing_slices():
                   ({"depth": 30}, "26 output slices"),
                   ({"size": 3}, "30 output slices"),
                   ({"depth": 29}, ""))
+
+
+def test_explorer_view_updates_in_place_as_a_fresh_one_draws():
+    pytest.importorskip("ipywidgets")
+    F = pytest.importorskip("convzoo.figures.conv3d")
+    # the output's size, the colour scales and the titles' digits change back and forth
+    live_matches_fresh(F.TubeResponseView, [
+        dict(depth=10, size=7, noise=0.3), dict(depth=29, size=3, noise=0.0), dict(depth=0, size=9, noise=1.0),
+        dict(depth=9, size=9, noise=1.0), dict(depth=10, size=7, noise=0.3), dict(depth=23, size=5, noise=0.6)])
+
+
+def test_explorer_view_shows_the_slices_it_names():
+    F = pytest.importorskip("convzoo.figures.conv3d")
+    v = F.TubeResponseView()
+    v.update(depth=4, size=5, noise=0.6)
+    ax_in, ax_out, ax_proj = v.axes
+    vol, line = tube_volume((32, 32, 32), radius=2.5, noise=0.6, seed=0)
+    # the input panel is input slice 4 + 2; the response panel is conv3d's output slice 4, placed on it
+    np.testing.assert_allclose(np.asarray(v.input.get_array()), vol[6], atol=1e-12)
+    out = cz.conv3d(vol[None, None], ball_kernel3d(5, 2.0)[None, None])[0, 0]
+    np.testing.assert_allclose(np.asarray(v.response.get_array()), out[4], atol=1e-12)
+    assert v.response.get_extent() == [1.5, 29.5, 29.5, 1.5]
+    np.testing.assert_allclose(np.asarray(v.projection.get_array()), np.maximum(out, 0).max(axis=1), atol=1e-12)
+    assert list(v.depth_line.get_ydata()) == [4, 4]
+    assert list(v.input_mark.get_xdata()) == [line[6, 2]] and list(v.input_mark.get_ydata()) == [line[6, 1]]
+    assert ax_in.get_title().startswith("input slice 6") and ax_out.get_title().startswith("output slice 4")
+
+
+def test_explorer_view_relayouts_only_when_the_margins_change():
+    F = pytest.importorskip("convzoo.figures.conv3d")
+    v = F.TubeResponseView()
+    assert v.update(depth=10, size=7, noise=0.3) is True           # the first picture is laid out
+    # depth moves, digits come and go in the titles, another filter size: the margins stay the same
+    assert [v.update(depth=d, size=7, noise=0.3) for d in (11, 9, 12)] == [False] * 3
+    assert v.update(depth=9, size=9, noise=0.3) is False
+    assert v.update(depth=9, size=9, noise=0.0) is True            # the input's colour bar loses its minus signs
+
+
+def test_explorer_view_refuses_a_bad_setting_and_keeps_its_picture():
+    F = pytest.importorskip("convzoo.figures.conv3d")
+    v = F.TubeResponseView()
+    v.update(depth=3, size=5, noise=0.3)
+    before = picture_content(v.figure)
+    with pytest.raises(ValueError, match="32 - 9 \\+ 1 = 24 output slices"):
+        v.update(depth=24, size=9, noise=1.0)
+    with pytest.raises(ValueError, match="odd"):
+        v.update(depth=0, size=4, noise=1.0)
+    assert picture_content(v.figure) == before
+
+
+def test_explorer_volume_is_the_tube_volume_at_each_noise_level():
+    F = pytest.importorskip("convzoo.figures.conv3d")
+    for noise in (0.0, 0.3, 1.0):
+        vol, line = F._tube(noise)
+        want, want_line = tube_volume((32, 32, 32), radius=2.5, noise=noise, seed=0)
+        np.testing.assert_allclose(vol, want, atol=1e-12)
+        np.testing.assert_array_equal(line, want_line)

@@ -1,12 +1,15 @@
 """Figures of chapter 3: slices of volumes, projections, and 2D against 3D convolution on one volume."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..conv import conv2d, conv3d
-from .common import DIVERGING, SEQUENTIAL, new_figure, symmetric_limits
+from ..volume import ball_kernel3d, tube_volume
+from .common import DIVERGING, SEQUENTIAL, LiveFigure, new_figure, symmetric_limits
 
-__all__ = ["volume_slices_figure", "projection_figure", "conv2d_vs_conv3d_figure"]
+__all__ = ["volume_slices_figure", "projection_figure", "conv2d_vs_conv3d_figure", "TubeResponseView"]
 
 _AXES = ("depth", "height", "width")
 
@@ -161,3 +164,180 @@ def conv2d_vs_conv3d_figure(volume, kernel3d, indices):
                             f"{k.shape[1]}x{k.shape[2]},\noutput = ONE {out2.shape[0]}x{out2.shape[1]} map\n"
                             "(no depth axis left)", fontsize=9, va="center", transform=axes[2, 0].transAxes)
     return fig
+
+
+@lru_cache(maxsize=1)
+def _clean_tube_and_unit_noise():
+    """The explorer's 32-cube tube without noise, its centreline, and the noise :func:`tube_volume` adds at
+    noise 1 (it adds ``noise`` times one seeded normal field): every noise level from two volumes."""
+    clean, line = tube_volume((32, 32, 32), radius=2.5, noise=0.0, seed=0)
+    unit = tube_volume((32, 32, 32), radius=2.5, noise=1.0, seed=0)[0] - clean
+    return clean, unit, line
+
+
+@lru_cache(maxsize=8)
+def _tube(noise: float):
+    """The explorer's volume and centreline at one noise level: ``tube_volume((32, 32, 32), radius=2.5,
+    noise=noise, seed=0)`` to rounding, without recomputing the tube (~0.4 s) for every level."""
+    clean, unit, line = _clean_tube_and_unit_noise()
+    vol = clean + noise * unit if noise else clean.copy()
+    vol.flags.writeable = False  # shared by every caller through the cache
+    return vol, line
+
+
+@lru_cache(maxsize=16)
+def _tube_response(size: int, noise: float) -> np.ndarray:
+    """The ``size``-cube ball filter's response to :func:`_tube` without padding (a 9-cube costs ~40 ms, so
+    moving the depth slider must not recompute it)."""
+    vol, _ = _tube(noise)
+    k = ball_kernel3d(size, radius=min(2.5, (size - 1) / 2))
+    out = conv3d(vol[None, None], k[None, None])[0, 0]
+    out.flags.writeable = False
+    return out
+
+
+def _margin_signature(fig) -> tuple:
+    """What of ``fig``'s margin texts (suptitle, titles, axis labels, the tick labels that will be drawn) can
+    change the layout, each digit replaced by 0.
+
+    Two figures with the same signature have margins of the same size: DejaVu Sans draws every digit
+    equally wide, so only a change of the other characters, or of their number, can move the layout; and a
+    centred title narrower than its axes (or figure) adds only its height. A live figure compares it before
+    and after an update to answer "relayout?" exactly, instead of always (30-140 ms) or never (overlaps
+    when a colour bar's labels grow a minus sign).
+    """
+    import re
+
+    def digitless(text):
+        return re.sub(r"\d", "0", text)
+
+    def title(text_artist, width):
+        text = text_artist.get_text()
+        if text and text_artist.get_window_extent(renderer).width > width:
+            return digitless(text)
+        return text.count("\n") + bool(text)  # its height: the number of lines
+
+    renderer = fig._get_renderer()
+    sig = [title(fig._suptitle, fig.bbox.width) if fig._suptitle is not None else 0]
+    for ax in fig.axes:
+        sig += [title(t, ax.bbox.width) for t in (ax.title, ax._left_title, ax._right_title)]
+        sig += [digitless(ax.get_xlabel()), digitless(ax.get_ylabel())]
+        for axis in (ax.xaxis, ax.yaxis):
+            locs = np.asarray(axis.get_majorticklocs())
+            labels = axis.major.formatter.format_ticks(locs)  # as a draw formats them: all locations at once
+            lo, hi = sorted(axis.get_view_interval())
+            tol = 1e-9 * max(hi - lo, 1.0)
+            # a set: the labels' widths matter, not how many share one
+            sig.append(tuple(sorted({digitless(s) for v, s in zip(locs, labels) if lo - tol <= v <= hi + tol})))
+            sig.append(digitless(axis.major.formatter.get_offset()))
+    return tuple(sig)
+
+
+class TubeResponseView(LiveFigure):
+    """The explorer of chapter 3: an input slice of the tube volume, the 3D filter's response slice over it,
+    and the response's projection with the current slice marked, updated in place.
+
+    :meth:`update` takes ``depth`` (the output slice), ``size`` (the ball filter's edge: odd, >= 3) and
+    ``noise`` (the volume's noise level). No padding: the output has ``32 - size + 1`` slices and output slice
+    ``depth`` is centred on input slice ``depth + (size - 1) / 2``; a ``depth`` beyond the output raises
+    ``ValueError`` with the sizes. Each panel keeps its colour scale while only ``depth`` moves (the input's
+    is the whole volume's, so the slices can be compared), so a depth step changes the data, never the layout.
+
+    Shape
+    -----
+    Input ``(32, 32, 32)``; output ``(32 - size + 1,) * 3``; the projection panel is the output's maximum
+    over height, ``(depth, width)``.
+
+    Examples
+    --------
+    >>> v = TubeResponseView()
+    >>> v.update(depth=0, size=3, noise=0.0)
+    True
+    >>> v.figure.axes[1].get_title().splitlines()
+    ['output slice 0', '(centred on input slice 1)']
+    >>> v.update(depth=1, size=3, noise=0.0)
+    False
+    """
+
+    def __init__(self):
+        from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator
+
+        fig, axes = new_figure(1, 3, size=(11, 5.0), title=" ")
+        self.axes = axes
+        blank = np.zeros((32, 32))  # the input's size: the input panel's limits never change
+        colourbars = []
+        for ax, cmap, label in zip(axes, (SEQUENTIAL, DIVERGING, SEQUENTIAL), ("brightness", "response", "max response")):
+            im = ax.imshow(blank, cmap=cmap, aspect="auto" if label == "max response" else "equal")
+            # below the panel: its label is then horizontal text, drawn from a cache, where a vertical bar's
+            # rotated label is rasterised afresh on every draw (~1.5 ms each)
+            colourbars.append(fig.colorbar(im, ax=ax, location="bottom", shrink=0.8, aspect=30, label=label))
+        self.input, self.response, self.projection = (ax.images[0] for ax in axes)
+        (self.input_mark,) = axes[0].plot([0], [0], "+", color="#d62728", markersize=12, markeredgewidth=2)
+        (self.response_mark,) = axes[1].plot([0], [0], "+", color="black", markersize=12, markeredgewidth=2)
+        self.depth_line = axes[2].axhline(0, color="#d62728", linewidth=1.5)
+        for ax in axes[:2]:
+            ax.set_xlim(-0.5, 31.5)
+            ax.set_ylim(31.5, -0.5)
+            ax.set_xlabel("width (input coordinates)")
+            ax.set_ylabel("height (input coordinates)")
+        axes[2].set_title("response, max over height", y=1.0)
+        axes[2].set_xlabel("width (output index)")
+        axes[2].set_ylabel("depth (output slice)")
+        # Tick locations that do not depend on the axes' size in pixels (matplotlib's default does), so the
+        # tick labels, and with them the layout, follow from the data alone; every 10th voxel is enough to
+        # read positions off, and fewer labels are faster to draw.
+        for ax in axes:
+            for axis in (ax.xaxis, ax.yaxis):
+                axis.set_major_locator(FixedLocator(np.arange(0, 40, 10)))
+        # Colour-bar labels with a fixed number of decimals per bar, so that a new filter size or noise level
+        # rarely changes which labels there are (only the signs, and their count, matter for the layout).
+        for cb, decimals in zip(colourbars, (1, 2, 2)):
+            cb.locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
+            cb.formatter = FormatStrFormatter(f"%.{decimals}f")
+        self._signature = None
+        super().__init__(fig)
+
+    def update(self, depth=10, size=7, noise=0.3) -> bool:
+        if size % 2 == 0 or size < 3:
+            raise ValueError(f"filter size must be odd and >= 3, got {size}")
+        if not noise >= 0:
+            raise ValueError(f"noise must be at least 0, got {noise}")
+        vol, line = _tube(float(noise))
+        d_out = vol.shape[0] - size + 1
+        if not 0 <= depth < d_out:
+            raise ValueError(f"output slice {depth} does not exist: a {size}-deep filter on {vol.shape[0]} slices "
+                             f"without padding gives {vol.shape[0]} - {size} + 1 = {d_out} output slices "
+                             f"(0 to {d_out - 1})")
+        out = _tube_response(size, float(noise))
+        projection = np.maximum(out, 0).max(axis=1)
+        centre = depth + (size - 1) // 2
+        h = (size - 1) / 2  # output index 0 sits on input index h
+
+        # set_text, not suptitle(): that would also undo the position constrained layout gave it
+        self.figure._suptitle.set_text(f"3D conv, {size}x{size}x{size} ball filter, no padding: "
+                                       f"input (32, 32, 32) -> output {out.shape}")
+        ax_in, ax_out, ax_proj = self.axes
+        self.input.set_data(vol[centre])
+        self.input.set_clim(float(vol.min()), float(vol.max()))
+        self.input_mark.set_data([line[centre, 2]], [line[centre, 1]])
+        # Two lines, each narrower than the panel, so a number's digits never move the layout. y=1.0: just
+        # above the axes, where matplotlib would put it too (nothing is ticked on top), but without measuring
+        # every tick label on every draw to find that out (~5 ms per panel).
+        ax_in.set_title(f"input slice {centre}\n(+ = tube centre)", y=1.0)
+        self.response.set_data(out[depth])
+        self.response.set_clim(*symmetric_limits(out))
+        self.response.set_extent((-0.5 + h, out.shape[2] - 0.5 + h, out.shape[1] - 0.5 + h, -0.5 + h))
+        self.response_mark.set_data([line[centre, 2]], [line[centre, 1]])
+        ax_out.set_xlim(-0.5, vol.shape[2] - 0.5)   # set_extent moved them to the image
+        ax_out.set_ylim(vol.shape[1] - 0.5, -0.5)
+        ax_out.set_title(f"output slice {depth}\n(centred on input slice {centre})", y=1.0)
+        self.projection.set_data(projection)
+        self.projection.set_clim(0.0, float(projection.max()) or 1.0)
+        self.projection.set_extent((-0.5, projection.shape[1] - 0.5, projection.shape[0] - 0.5, -0.5))
+        ax_proj.set_xlim(-0.5, projection.shape[1] - 0.5)
+        ax_proj.set_ylim(projection.shape[0] - 0.5, -0.5)
+        self.depth_line.set_ydata([depth, depth])
+
+        signature = _margin_signature(self.figure)
+        changed, self._signature = signature != self._signature, signature
+        return changed
