@@ -216,3 +216,58 @@ def test_flatten_draw_and_explorer():
     explorer_says(Wf.flatten_explorer(),
                   ({"kind": "photo patch", "channels": 5}, "at most 3 channels"),
                   ({"channels": 1}, ""))
+
+
+def _nan_as_text(content):
+    """``content`` with every NaN float written ``'nan'`` (NaN != NaN would make equal pictures differ)."""
+    if isinstance(content, float) and content != content:
+        return "nan"
+    if isinstance(content, (list, tuple)):
+        return type(content)(_nan_as_text(c) for c in content)
+    return content
+
+
+@pytest.fixture
+def nan_safe_pictures(monkeypatch):
+    """figure_checks.picture_content with blank (NaN) cells comparable, for live_matches_fresh."""
+    import figure_checks
+
+    plain = figure_checks.picture_content
+    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: _nan_as_text(plain(fig)))
+
+
+def test_flatten_view_redraws_in_place_like_a_fresh_one(nan_safe_pictures):
+    pytest.importorskip("ipywidgets")
+    from figure_checks import live_matches_fresh, picture_content
+
+    from convzoo.widgets import flattened as Wf
+
+    # labelled and unlabelled grids, 1 to 8 slices, blocks of 1 to 7 rows, and back
+    settings = [dict(kind="random", channels=3, kernel_size=3), dict(kind="random", channels=8, kernel_size=7),
+                dict(kind="rank-1", channels=1, kernel_size=1), dict(kind="smooth", channels=5, kernel_size=3, seed=2),
+                dict(kind="photo patch", channels=2, kernel_size=5), dict(kind="random", channels=3, kernel_size=3)]
+    live_matches_fresh(Wf.FlattenView, settings)
+    view = Wf.FlattenView()
+    view.update("random", 3, 3)
+    assert [t.get_text() for t in view.figure.axes[0].texts if t.get_visible() and t.get_text().startswith("c = ")] \
+        == ["c = 0", "c = 1", "c = 2"]
+    before = picture_content(view.figure)
+    for bad in [dict(kind="photo patch", channels=5), dict(channels=9), dict(kind="nope")]:
+        with pytest.raises(ValueError):
+            view.update(**bad)
+        assert picture_content(view.figure) == before, f"{bad} changed the picture"
+    # the layout is redone only when a margin could change: the first time, not for another filter
+    fresh = Wf.FlattenView()
+    assert fresh.update("random", 3, 3) is True and fresh.update("smooth", 8, 7, seed=3) is False
+
+
+def test_rank1_figure_has_a_colour_bar_only_without_values():
+    small = F.rank1_figure(cz.example_filter("random", 3, 3))
+    big = F.rank1_figure(cz.example_filter("random", 8, 7))
+    assert not any(ax.get_label() == "<colorbar>" for ax in small.axes)
+    bar = [ax for ax in big.axes if ax.get_label() == "<colorbar>"][0]
+    w = cz.example_filter("random", 8, 7)
+    top = np.abs(np.concatenate([w.ravel(), cz.flatten_filter(w).approximation.ravel()])).max()
+    assert [t.get_text() for t in bar.get_yticklabels()] == [f"{v + 0.0:.2f}" for v in np.linspace(-top, top, 5)]
+    with pytest.raises(ValueError, match="colour bar"):
+        F.Rank1View(shape=(8, 7, 7), colorbar=False).update(w, annotate=False)

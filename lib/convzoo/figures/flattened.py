@@ -5,14 +5,20 @@
 - :func:`three_passes_figure`: a lateral (1x1) pass, a vertical (k x 1) pass and a horizontal (1 x k) pass
   give exactly the one pass with the outer-product filter, with the multiplications each pass costs.
 - :func:`rank1_figure`: a filter, its best rank-1 (flattened) approximation and what is left, with the
-  relative error, the SVD lower bounds of the three unfoldings and the parameter counts. The explorer draws it.
+  relative error, the SVD lower bounds of the three unfoldings and the parameter counts, drawn by
+  :class:`Rank1View`, which the explorer updates in place.
 - :func:`convergence_figure`: the relative error after each alternating-least-squares sweep.
 - :func:`error_by_kind_figure`: the rank-1 error against the number of channels for each kind of filter.
 - :func:`params_figure`: parameters of a flattened filter as a fraction of a full one, ``(C + 2k) / (C k^2)``.
 
-Every number a reader must check is written in its cell (:func:`.common.draw_grid`).
+Every number a reader must check is written in its cell (:func:`.common.draw_grid`). The explorers of
+chapters 9 to 12 redraw in place (issue 9) with two helpers defined here: :class:`_LiveGrid`, a grid of
+labelled cells whose artists are reused, and :func:`_margin_key`, which tells when the layout must be redone.
 """
 from __future__ import annotations
+
+import functools
+import re
 
 import numpy as np
 
@@ -20,11 +26,11 @@ from ..conv import conv2d
 from ..cost import conv_params, flattened_params
 from ..flattened import FILTER_KINDS, example_filter, rank1_sweeps, unfolding_errors
 from ..separable import flatten_filter, flattened_conv2d, pointwise_conv2d, rank1_filter
-from .common import _numbers, _shared_colours, _side_by_side, draw_grid, new_figure
+from .common import DIVERGING, LiveFigure, _numbers, _shared_colours, _side_by_side, _text_colours, draw_grid, new_figure
 from .common import _fmt_compact as _fmt
 from .common import _vector as _common_vector
 
-__all__ = ["outer_product_figure", "three_passes_figure", "rank1_figure", "convergence_figure",
+__all__ = ["outer_product_figure", "three_passes_figure", "Rank1View", "rank1_figure", "convergence_figure",
            "error_by_kind_figure", "params_figure"]
 
 _LINE_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00")  # Okabe-Ito, colour-blind safe
@@ -73,42 +79,195 @@ def _blank_figure(size, title):
     return fig
 
 
+# ---- drawing in place (the explorers of chapters 9-12) ------------------------------------------------
+def _border_segments(rows: int, cols: int) -> np.ndarray:
+    """The lines between (and around) the cells of a ``rows x cols`` grid, as ``(rows + cols + 2, 2, 2)``
+    segments for one LineCollection."""
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    vertical = np.stack([np.stack([xs, np.full_like(xs, ys[0])], -1), np.stack([xs, np.full_like(xs, ys[-1])], -1)], 1)
+    horizontal = np.stack([np.stack([np.full_like(ys, xs[0]), ys], -1), np.stack([np.full_like(ys, xs[-1]), ys], -1)], 1)
+    return np.concatenate([vertical, horizontal])
+
+
+_LAYOUTS: dict = {}
+_ADVANCES: dict = {}
+_DIGITS = re.compile(r"[0-9]")
+
+
+@functools.lru_cache(maxsize=None)
+def _cell_text_class():
+    """The Text class of cell labels (made on first use: matplotlib is imported only to draw).
+
+    A grid redraws hundreds of labels, most of them numbers never drawn before (a new filter, new values).
+    Measuring and rasterising each new string was most of a redraw. This Text lays a one-line label out as
+    the same string with every digit a ``0`` (digits are all one width, so ``'-0.54'`` and ``'-0.00'`` have
+    one layout, computed once) and draws it glyph by glyph at the pen positions the whole string would give
+    (each glyph is drawn many times, so a caching renderer rasterises it once). Anything else (several lines,
+    rotation, mathtext) is drawn the ordinary way.
+    """
+    from matplotlib import artist
+    from matplotlib.colors import to_rgba
+    from matplotlib.text import Text
+
+    class CellText(Text):
+        def _plain(self) -> bool:
+            s = self.get_text()
+            return ("\n" not in s and "$" not in s and not self.get_rotation() and not self.get_usetex()
+                    and self._bbox_patch is None and not self.get_path_effects())
+
+        def _get_layout(self, renderer):
+            s = self.get_text()
+            shape = _DIGITS.sub("0", s) if self._plain() else s
+            key = (shape, hash(self._fontproperties), self._horizontalalignment, self._verticalalignment,
+                   self.get_rotation(), self._rotation_mode, self._linespacing, self.get_figure(root=True).dpi)
+            found = _LAYOUTS.get(key)
+            if found is None:
+                if len(_LAYOUTS) > 20_000:
+                    _LAYOUTS.clear()
+                found = _LAYOUTS[key] = super()._get_layout(renderer)
+            if shape == s:
+                return found
+            bbox, info, corner = found
+            return bbox, [(s, *info[0][1:])], corner
+
+        def _advance(self, renderer, ch) -> float:
+            """How far the pen moves past ``ch`` inside a string (its advance width, kerning with digits)."""
+            prop = self._fontproperties
+            key = (ch, hash(prop), renderer.dpi)
+            found = _ADVANCES.get(key)
+            if found is None:
+                width = lambda text: renderer.get_text_width_height_descent(text, prop, False)[0]  # noqa: E731
+                found = _ADVANCES[key] = width("0" + ch + "0") - width("00")
+            return found
+
+        @artist.allow_rasterization
+        def draw(self, renderer):
+            if not self.get_visible() or not self.get_text():
+                return
+            if not self._plain():
+                return super().draw(renderer)
+            self._renderer = renderer
+            _, ((line, _, (x, y)),), _ = self._get_layout(renderer)
+            posx, posy = self.get_transform().transform((float(self._x), float(self._y)))
+            if not (np.isfinite(posx) and np.isfinite(posy)):
+                return
+            x, y = x + posx, y + posy
+            if renderer.flipy():
+                y = renderer.get_canvas_width_height()[1] - y
+            gc = renderer.new_gc()
+            gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
+            gc.set_alpha(self.get_alpha())
+            gc.set_antialiased(self._antialiased)
+            self._set_gc_clip(gc)
+            for ch in line:
+                if not ch.isspace():
+                    renderer.draw_text(gc, x, y, ch, self._fontproperties, 0)
+                x += self._advance(renderer, ch)
+            gc.restore()
+            self.stale = False
+
+    return CellText
+
+
+def _cell_text(ax, x, y, text="", **kwargs):
+    """``ax.text(x, y, text, **kwargs)``, drawn as a cell label (:func:`_cell_text_class`)."""
+    t = _cell_text_class()(x, y, text, **kwargs)
+    if "transform" not in kwargs:
+        t.set_transform(ax.transData)
+    ax._add_text(t)
+    return t
+
+
+class _LiveGrid:
+    """A grid of coloured cells, each labelled with its text, drawn like :func:`.common.draw_grid` but updated
+    in place: one image, one LineCollection of white cell borders, and a pool of Text artists that grows to the
+    largest grid shown and is reused (hidden when not needed). Cell labels stay out of the layout."""
+
+    def __init__(self, ax, fontsize=7):
+        from matplotlib.collections import LineCollection
+
+        self.ax, self.fontsize = ax, fontsize
+        self.image = ax.imshow(np.zeros((1, 1)), interpolation="none")   # "none": the same pixels as "nearest" here, faster
+        # zorder 1.5: above the image, below outlines (as draw_grid's borders)
+        self.borders = LineCollection(np.zeros((0, 2, 2)), colors="white", linewidths=1, zorder=1.5)
+        self.borders.set_in_layout(False)
+        ax.add_collection(self.borders, autolim=False)
+        self.texts: list = []
+        self.shape = self._cmap = None
+
+    def show(self, values, labels=None, *, cmap, vmin, vmax, borders=True) -> bool:
+        """Show ``values`` (``(rows, cols)``, NaN blank) with ``labels[i, j]`` written in cell ``(i, j)``
+        (``''`` or None: no label). Returns whether the grid's shape changed."""
+        v = np.asarray(values, dtype=float)
+        rows, cols = v.shape
+        im = self.image
+        im.set_data(np.ma.masked_invalid(v))
+        if self._cmap is None or cmap is not self._cmap and cmap != self._cmap:   # each change redraws a colour bar
+            self._cmap = cmap
+            im.set_cmap(cmap)
+        im.set_clim(vmin, vmax)
+        changed = self.shape != (rows, cols)
+        if changed:
+            self.shape = (rows, cols)
+            im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            self.ax.set_xlim(-0.5, cols - 0.5)
+            self.ax.set_ylim(rows - 0.5, -0.5)
+            self.borders.set_segments(_border_segments(rows, cols))
+        self.borders.set_visible(borders)
+        cells = [] if labels is None else [(i, j, s) for (i, j), s in np.ndenumerate(np.asarray(labels, dtype=object))
+                                           if s]
+        if cells:
+            colours = _text_colours(im, v)
+        while len(self.texts) < len(cells):
+            t = _cell_text(self.ax, 0, 0, ha="center", va="center", fontsize=self.fontsize)
+            t.set_in_layout(False)
+            self.texts.append(t)
+        for t, (i, j, s) in zip(self.texts, cells):
+            t.set_text(s)
+            t.set_position((j, i))
+            t.set_color(colours[i, j])
+            t.set_fontsize(self.fontsize)
+            t.set_visible(True)
+        for t in self.texts[len(cells):]:
+            t.set_visible(False)
+        return changed
+
+
+def _lines(text) -> int:
+    return text.count("\n") + 1 if text else 0
+
+
+def _tick_labels(axis) -> list:
+    """The tick labels ``axis`` would draw now (inside its view interval)."""
+    lo, hi = sorted(axis.get_view_interval())
+    locs = [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
+    return axis.get_major_formatter().format_ticks(locs) if locs else []
+
+
+def _margin_key(fig) -> tuple:
+    """Everything in the margins of ``fig`` whose size decides its layout: the line counts of the suptitle,
+    titles and axis labels, and the tick labels (only their shape: digits are all one width, so ``'20'`` and
+    ``'35'`` take the same room; x tick labels only by their line count, their widths only spread along the
+    axis). A :class:`.common.LiveFigure` returns ``key != previous key`` from ``update``."""
+    def shape(labels):
+        return tuple(sorted({re.sub(r"\d", "0", s) for s in labels}))
+
+    key = [_lines(fig._suptitle.get_text()) if fig._suptitle is not None else 0]
+    for ax in fig.axes:
+        if not ax.get_visible():
+            key.append(None)
+            continue
+        xt = _tick_labels(ax.xaxis)
+        key.append((tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")), _lines(ax.get_xlabel()),
+                    _lines(ax.get_ylabel()), max((_lines(s) for s in xt), default=0), shape(_tick_labels(ax.yaxis))))
+    return tuple(key)
+
+
 def _draw_slices(ax, w, title, annotate=True, **colours):
     c, kh, kw = w.shape
     draw_grid(ax, _side_by_side(w), fmt=_fmt, annotate=annotate, fontsize=9, **colours)
     _slice_ticks(ax, c, kh, kw)
     ax.set_title(title, pad=15)
-
-
-def _quick_blocks(ax, blocks, names, title, annotate, cmap, vmin, vmax):
-    """Several ``(C, kh, kw)`` filters as blocks of slices, one block under the other, on one axes.
-
-    Cheap enough to redraw in an explorer: one image, no tick per cell (ticks and axes are matplotlib's
-    slowest parts), cell borders as two line collections, each slice named above the top block and each
-    block named by a tick on the left."""
-    from .common import _text_colour
-
-    c, kh, kw = blocks[0].shape
-    rows = [_side_by_side(b) for b in blocks]
-    gap = np.full((1, rows[0].shape[1]), np.nan)
-    grid = np.vstack([part for r in rows for part in (r, gap)][:-1])
-    im = ax.imshow(np.ma.masked_invalid(grid), cmap=cmap, vmin=vmin, vmax=vmax)
-    n_rows, cols = grid.shape
-    ax.vlines(np.arange(-0.5, cols, 1), -0.5, n_rows - 0.5, colors="white", linewidth=1)
-    ax.hlines(np.arange(-0.5, n_rows, 1), -0.5, cols - 0.5, colors="white", linewidth=1)
-    ax.set_xticks([])
-    ax.set_yticks([b * (kh + 1) + (kh - 1) / 2 for b in range(len(blocks))], names)
-    for i in range(c):
-        _slice_name(ax, i * (kw + 1) + (kw - 1) / 2, f"c = {i}")
-    if annotate:
-        for (i, j), val in np.ndenumerate(grid):
-            if np.isfinite(val):
-                ax.text(j, i, _fmt(val), ha="center", va="center", fontsize=7,
-                        color=_text_colour(im.cmap(im.norm(val))))
-    ax.set_xlabel("column j (left to right) in each channel's slice")
-    ax.set_ylabel(f"rows i = 0..{kh - 1} of each block")
-    ax.set_title(title, pad=15)
-    return im
 
 
 def outer_product_figure(lateral, vertical, horizontal):
@@ -214,13 +373,140 @@ def three_passes_figure(image, lateral, vertical, horizontal):
     return fig
 
 
+_BLOCK_NAMES = ("W", "best\nrank-1", "W -\nrank-1")
+
+
+def _tick_label(value, top) -> str:
+    """A colour-bar tick: two decimals (scientific for a scale below 0.05), never ``'-0.00'``."""
+    return f"{value + 0.0:.2f}" if abs(top) >= 0.05 else f"{value + 0.0:.1e}"
+
+
+def _rank1_size(c: int, kh: int, kw: int) -> tuple:
+    """Figure size and width of the blocks' panel (inches) that fit a ``(c, kh, kw)`` filter's three blocks."""
+    cell = min(0.42, 9.0 / (c * (kw + 1)))   # inches per cell, so that 8 slices of 9 still fit in 13 inches
+    left = max(cell * c * (kw + 1), 2.5)
+    return (4.4 + left, 1.8 + cell * (3 * kh + 2)), left
+
+
+class Rank1View(LiveFigure):
+    """The picture of :func:`rank1_figure`, built once and redrawn in place for filter after filter.
+
+    Left, three blocks of slices on one axes (the filter ``W``, its best rank-1 filter, ``W`` minus it; a
+    :class:`_LiveGrid` over all three, a blank row between blocks); right, four bars (the relative error and
+    the three unfoldings' lower bounds). The colour bar beside the blocks shows only when the values are not
+    written in the cells.
+
+    Parameters
+    ----------
+    shape : (int, int, int), optional
+        ``(C, kh, kw)`` of the filter to size the figure for (the static figure); by default one size that
+        fits every filter the explorer draws (``C <= 8``, ``k <= 7``), so the layout never has to change.
+    colorbar : bool
+        Draw the colour bar. Without it, :meth:`update` must write the values (``annotate``).
+
+    Shape
+    -----
+    ``update(filter)`` takes a ``(C, kh, kw)`` filter, ``C <= 8``, ``kh, kw <= 9``.
+
+    Examples
+    --------
+    >>> view = Rank1View()
+    >>> view.update(rank1_filter([1, -2], [1, 2, 1], [1, 0, -1]), "rank-1")
+    True
+    >>> view.figure.axes[0].get_title()[-20:]
+    'relative error 0.000'
+    >>> view.update(rank1_filter([1, 2], [1, 2, 1], [1, 0, -1]), "rank-1")   # same layout: only data changed
+    False
+    """
+
+    def __init__(self, shape=None, colorbar: bool = True):
+        size, left = _rank1_size(*shape) if shape is not None else ((12.6, 7.8), 7.4)
+        fig, (ax, bar) = new_figure(1, 2, size=size, title=" ")
+        ax.get_subplotspec().get_gridspec().set_width_ratios([left, 2.2])
+        self.ax, self.bar = ax, bar
+        self.grid = _LiveGrid(ax, fontsize=7)
+        self.colorbar = None
+        if colorbar:
+            from matplotlib.cm import ScalarMappable
+            from matplotlib.colors import Normalize
+
+            # The bar shows a fixed 0..1 gradient labelled with the filter's values: a colour bar that follows
+            # the image's own scale rebuilds itself on every change of it (half of an update's time).
+            self._scale = ScalarMappable(Normalize(0, 1), cmap=DIVERGING)
+            self.colorbar = fig.colorbar(self._scale, ax=ax, shrink=0.8, location="left", label="weight value")
+            ax.set_anchor("C")  # a narrow grid in the middle of its panel, so the title (wider) stays inside
+        ax.set_xticks([])
+        ax.set_xlabel("column j (left to right) in each channel's slice")
+        self.slice_names = []          # "c = i" above each slice of the top block; at most 8 channels
+        for _ in range(8):
+            t = ax.annotate("", xy=(0, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
+                            textcoords="offset points", ha="center", va="bottom", fontsize=8)
+            t.set_in_layout(False)     # inside the title's pad
+            self.slice_names.append(t)
+        self.bars = bar.bar(range(4), [0] * 4, color=[_LINE_COLOURS[0]] + [_LINE_COLOURS[1]] * 3).patches
+        self.bar_texts = [_cell_text(bar, i, 0, ha="center", va="bottom", fontsize=9) for i in range(4)]
+        # two lines, not rotated: rotated text is drawn afresh on every redraw (only level text is cached)
+        bar.set_xticks(range(4), ["filter", "lateral", "vertical", "horizontal"], fontsize=8)
+        bar.set_ylim(0, 1.12)
+        bar.set_yticks([0, 0.5, 1])    # each tick costs ~1 ms a redraw; every bar has its value written on it
+        bar.set_ylabel("relative error ||W - approx|| / ||W||")
+        bar.set_xlabel("rank-1 of the filter (blue)\nor of an unfolding (orange)")
+        bar.set_title("relative error; the\nunfoldings' are lower\nbounds (SVD)")
+        self._kh = self._key = None
+        super().__init__(fig)
+
+    def update(self, filter=None, name: str = "filter", annotate=None, max_iter: int = 300) -> bool:
+        """Draw ``filter`` (see :func:`rank1_figure` for the arguments); True when the layout must be redone."""
+        w = _filter(filter).astype(float)
+        c, kh, kw = w.shape
+        flat = flatten_filter(w, max_iter=max_iter)
+        bounds = unfolding_errors(w)
+        annotate = w.size <= 45 if annotate is None else bool(annotate)
+        if not annotate and self.colorbar is None:
+            raise ValueError("this figure has no colour bar, so it must write the values (annotate=True)")
+        blocks = [w, flat.approximation, w - flat.approximation]
+        rows = [_side_by_side(b) for b in blocks]
+        gap = np.full((1, rows[0].shape[1]), np.nan)
+        grid = np.vstack([rows[0], gap, rows[1], gap, rows[2]])
+        labels = np.where(np.isfinite(grid), np.vectorize(_fmt, otypes=[object])(np.nan_to_num(grid)), "") \
+            if annotate else None
+        # all checked and computed: now change the picture
+        fig, ax = self.figure, self.ax
+        colours = _shared(w, flat.approximation)
+        self.grid.show(grid, labels, **colours)
+        if self.colorbar is not None:
+            if self._scale.get_cmap().name != colours["cmap"]:
+                self._scale.set_cmap(colours["cmap"])
+            # five ticks written alike: their labels keep one width from filter to filter (and the layout holds)
+            values = np.linspace(colours["vmin"], colours["vmax"], 5)
+            self.colorbar.set_ticks(np.linspace(0, 1, 5), labels=[_tick_label(t, values[-1]) for t in values])
+        if kh != self._kh:             # ticks only when the blocks move
+            self._kh = kh
+            ax.set_yticks([b * (kh + 1) + (kh - 1) / 2 for b in range(3)], _BLOCK_NAMES)
+        for i, t in enumerate(self.slice_names):
+            t.xy = (i * (kw + 1) + (kw - 1) / 2, 1.0)
+            t.set_text(f"c = {i}")
+            t.set_visible(i < c)
+        ax.set_ylabel(f"rows i = 0..{kh - 1} of each block")
+        ax.set_title(f"W, its best rank-1 l (x) v (x) h, and the rest: relative error {flat.relative_error:.3f}",
+                     pad=15)
+        for i, (patch, text, val) in enumerate(zip(self.bars, self.bar_texts, [flat.relative_error, *bounds])):
+            patch.set_height(val)
+            text.set_position((i, val + 0.02))
+            text.set_text(f"{val:.3f}")
+        fig.suptitle(f"{name}: {c}x{kh}x{kw} = {w.size} weights; flattened, {c} + {kh} + {kw} = {c + kh + kw}")
+        key, self._key = self._key, _margin_key(fig)
+        return key != self._key
+
+
 def rank1_figure(filter, name: str = "filter", annotate=None, max_iter: int = 300):
     """A filter, its best rank-1 (flattened) filter, and what is left; the errors and the parameter counts.
 
     Left, three blocks of slices (one ``kh x kw`` slice per channel, side by side, on one colour scale): the
     filter ``W``, the rank-1 filter ``l (x) v (x) h`` from :func:`convzoo.flatten_filter`, and ``W`` minus it.
-    Without values written in the cells, a colour bar gives the scale. Right, bars: the relative error of the flattening, and the best rank-1 errors of the three unfoldings
-    (lower bounds it can never beat, :func:`convzoo.unfolding_errors`).
+    Without values written in the cells, a colour bar beside the blocks gives the scale. Right, bars: the
+    relative error of the flattening, and the best rank-1 errors of the three unfoldings (lower bounds it can
+    never beat, :func:`convzoo.unfolding_errors`). Drawn by :class:`Rank1View`, sized for this filter.
 
     Parameters
     ----------
@@ -244,35 +530,11 @@ def rank1_figure(filter, name: str = "filter", annotate=None, max_iter: int = 30
     >>> fig.axes[0].get_title()[-20:]
     'relative error 0.000'
     """
-    w = _filter(filter).astype(float)
-    c, kh, kw = w.shape
-    flat = flatten_filter(w, max_iter=max_iter)
-    bounds = unfolding_errors(w)
+    w = _filter(filter)
     annotate = w.size <= 45 if annotate is None else bool(annotate)
-    colours = _shared(w, flat.approximation)
-    full, flattened = c * kh * kw, c + kh + kw
-    cell = min(0.42, 9.0 / (c * (kw + 1)))   # inches per cell, so that 8 slices of 9 still fit in 13 inches
-    left = max(cell * c * (kw + 1), 2.5)
-    fig, (ax, bar) = new_figure(1, 2, size=(4.4 + left, 1.8 + cell * (3 * kh + 2)),
-                                title=f"{name}: {c}x{kh}x{kw} = {full} weights; flattened, {c} + {kh} + {kw} = "
-                                      f"{flattened}")
-    ax.get_subplotspec().get_gridspec().set_width_ratios([left, 2.2])
-    im = _quick_blocks(ax, [w, flat.approximation, w - flat.approximation], ["W", "best\nrank-1", "W -\nrank-1"],
-                       f"W, its best rank-1 l (x) v (x) h, and the rest: relative error {flat.relative_error:.3f}",
-                       annotate, **colours)
-    if not annotate:  # values written in the cells need no colour bar
-        fig.colorbar(im, ax=ax, shrink=0.8, location="left", label="weight value")
-    values = [flat.relative_error, *bounds]
-    names = ["filter", "lateral", "vertical", "horizontal"]
-    bar.bar(range(4), values, color=[_LINE_COLOURS[0]] + [_LINE_COLOURS[1]] * 3)
-    for i, val in enumerate(values):
-        bar.text(i, val + 0.02, f"{val:.3f}", ha="center", va="bottom", fontsize=9)
-    bar.set_xticks(range(4), names, fontsize=8, rotation=30)
-    bar.set_ylim(0, 1.12)
-    bar.set_ylabel("relative error ||W - approx|| / ||W||")
-    bar.set_xlabel("rank-1 of the filter (blue)\nor of an unfolding (orange)")
-    bar.set_title("relative error; the\nunfoldings' are lower\nbounds (SVD)")
-    return fig
+    view = Rank1View(shape=w.shape, colorbar=not annotate)
+    view.update(w, name, annotate, max_iter)
+    return view.figure
 
 
 def convergence_figure(filters, sweeps: int = 12, start: str = "random", seed: int = 0):

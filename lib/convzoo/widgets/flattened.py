@@ -3,16 +3,23 @@
 - :func:`flatten_explorer`: choose the kind of filter (exactly rank 1, smooth, a patch of the photo, random),
   its channels ``C`` and size ``k``; see the filter, its best rank-1 (flattened) approximation, what is left,
   the relative error with its SVD lower bounds, and the parameter counts ``C k^2`` against ``C + 2k``
-  (:func:`convzoo.figures.flattened.rank1_figure`). A photo patch with more than 3 channels gets a message.
+  (:func:`convzoo.figures.flattened.rank1_figure`, redrawn in place by :class:`FlattenView`). A photo patch with more than 3 channels gets a message.
 """
 from __future__ import annotations
 
 import ipywidgets as W
 
-from ..figures.flattened import rank1_figure
+from ..figures.flattened import Rank1View, rank1_figure
 from ..flattened import FILTER_KINDS, example_filter
 
-__all__ = ["draw_flatten", "flatten_explorer"]
+__all__ = ["draw_flatten", "FlattenView", "flatten_explorer"]
+
+
+def _setting(kind, channels, kernel_size, seed):
+    """The filter of one setting of the explorer and its name (ValueError for a setting it cannot draw)."""
+    if int(channels) > 8:
+        raise ValueError(f"the explorer draws at most 8 channels, but got channels={channels}")
+    return example_filter(kind, int(channels), int(kernel_size), seed=int(seed)), f"{kind} filter"
 
 
 def draw_flatten(kind="random", channels=3, kernel_size=3, seed=0):
@@ -29,10 +36,28 @@ def draw_flatten(kind="random", channels=3, kernel_size=3, seed=0):
     >>> fig.axes[0].get_title()[-20:]
     'relative error 0.000'
     """
-    if int(channels) > 8:
-        raise ValueError(f"the explorer draws at most 8 channels, but got channels={channels}")
-    w = example_filter(kind, int(channels), int(kernel_size), seed=int(seed))
-    return rank1_figure(w, name=f"{kind} filter")
+    w, name = _setting(kind, channels, kernel_size, seed)
+    return rank1_figure(w, name=name)
+
+
+class FlattenView(Rank1View):
+    """The explorer's picture: :class:`convzoo.figures.flattened.Rank1View` at one size for every setting,
+    updated from the explorer's controls.
+
+    Shape
+    -----
+    ``update(kind, channels, kernel_size, seed)``: a ``(channels, kernel_size, kernel_size)`` filter, at most
+    8 channels and 7x7.
+
+    Examples
+    --------
+    >>> view = FlattenView()
+    >>> view.update("rank-1", 2, 3) and view.figure.axes[0].get_title()[-20:]
+    'relative error 0.000'
+    """
+
+    def update(self, kind="random", channels=3, kernel_size=3, seed=0) -> bool:
+        return super().update(*_setting(kind, channels, kernel_size, seed))
 
 
 def flatten_explorer(kind="random", channels=3, kernel_size=3, seed=0):
@@ -48,7 +73,7 @@ def flatten_explorer(kind="random", channels=3, kernel_size=3, seed=0):
 
     ints = dict(continuous_update=False)
     return explorer(
-        draw_flatten,
+        FlattenView(),
         title="How well does this filter flatten?",
         description="The best l (x) v (x) h (alternating least squares). A rank-1 filter flattens exactly; "
                     "the error grows with C for a random one. Orange bars: no rank-1 filter can do better.",
