@@ -5,7 +5,8 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+import figure_checks
+from figure_checks import explorer_says, live_matches_fresh, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -18,10 +19,17 @@ _titled_and_labelled = partial(titled_and_labelled, labels="x")
 
 
 def _cell_texts(ax):
-    """The numbers written in a grid's cells (block names and the like are annotations, not texts)."""
+    """The numbers written in a grid's cells (block names and the like are annotations, not texts; unused
+    cell labels of a live figure are hidden)."""
     from matplotlib.text import Annotation
 
-    return [t.get_text() for t in ax.texts if not isinstance(t, Annotation)]
+    return [t.get_text() for t in ax.texts if not isinstance(t, Annotation) and t.get_visible()]
+
+
+def _block_names(ax):
+    from matplotlib.text import Annotation
+
+    return [t.get_text() for t in ax.texts if isinstance(t, Annotation) and t.get_visible()]
 
 
 def test_pixel_dot_figure_writes_every_output_value_and_the_dot_product():
@@ -34,8 +42,8 @@ def test_pixel_dot_figure_writes_every_output_value_and_the_dot_product():
     expected = [f"{v:g}" for v in np.concatenate([y[0], y[1]], axis=1).ravel()]
     assert _cell_texts(fig.axes[2]) == expected
     assert _cell_texts(fig.axes[0]) == [f"{v:g}" for v in np.concatenate(list(x), axis=1).ravel()]
-    assert [t.get_text() for t in fig.axes[2].texts if t not in fig.axes[2].texts[:32]] == ["out 0", "out 1"]
-    lines = fig.axes[2].get_xlabel().splitlines()[1:]
+    assert _block_names(fig.axes[2]) == ["out 0", "out 1"]
+    lines = fig._supxlabel.get_text().splitlines()
     assert [line.rsplit("= ", 1)[1] for line in lines] == [f"{y[0, 2, 1]:g}", f"{y[1, 2, 1]:g}"]
     terms = " + ".join(f"({a})*({b})" if a < 0 and b < 0 else f"({a})*{b}" if a < 0 else f"{a}*({b})" if b < 0
                        else f"{a}*{b}" for a, b in zip(w[0], x[:, 2, 1]))
@@ -175,3 +183,82 @@ def test_channel_mix_figure_titles_the_weights_and_draws_each_output():
     assert len(bars) == 2 and all(b.get_ylabel() == "output value" for b in bars)
     with pytest.raises(ValueError, match="RGB image"):
         F.channel_mix_figure(np.ones((2, 4, 4)), np.ones((1, 2)))
+
+
+# ---- the explorers' live figures: updated in place, they show what a fresh figure shows ----------------
+def picture_content(fig) -> list:
+    """figure_checks.picture_content with each item as its repr: the blank (NaN) columns between side-by-side
+    maps would otherwise never compare equal (nan != nan)."""
+    return [repr(item) for item in _picture_content(fig)]
+
+
+_picture_content = figure_checks.picture_content
+
+
+@pytest.fixture(autouse=True)
+def _nan_safe_pictures(monkeypatch):
+    monkeypatch.setattr(figure_checks, "picture_content", picture_content)
+
+
+_POINTWISE_SETTINGS = [  # channel counts up and down (blocks, cells, outlines and dot-product lines come and go)
+    dict(d_in=3, d_out=2, row=1, col=0), dict(d_in=1, d_out=4, row=2, col=2),
+    dict(d_in=4, d_out=1, row=0, col=1, view="pixel matrix"), dict(d_in=2, d_out=3, row=1, col=1, view="pixel matrix"),
+    dict(d_in=4, d_out=4, row=2, col=0), dict(d_in=1, d_out=1, row=0, col=0, view="pixel matrix"),
+    dict(d_in=1, d_out=1, row=2, col=1), dict(d_in=3, d_out=2, row=1, col=0),
+]
+
+
+def test_pointwise_live_view_shows_what_a_fresh_one_shows():
+    live_matches_fresh(Wp.ExampleLayerView, _POINTWISE_SETTINGS)
+
+
+def test_pointwise_live_view_lays_out_again_only_when_its_margins_change():
+    v = Wp.ExampleLayerView()
+    assert v.update() is True                                   # the first picture is laid out
+    assert v.update(row=2, col=2) is False                      # numbers move, the margins do not
+    assert v.update(d_in=1, d_out=4) is False                   # fewer blocks, the same cell size and slots
+    assert v.update(d_in=1, d_out=4, view="pixel matrix") is True   # another figure size and other axes
+    assert v.update(d_in=4, d_out=1, view="pixel matrix") is False
+
+
+def test_pointwise_live_view_keeps_the_cell_size_whatever_the_channel_counts():
+    v = Wp.ExampleLayerView()
+    sizes = []
+    for d_in, d_out in ((4, 4), (1, 1), (2, 3)):
+        v.update(d_in=d_in, d_out=d_out)
+        for ax, cols in zip(v.figure.axes[:3], (d_in * 4 - 1, d_in, d_out * 4 - 1)):
+            box = ax.get_axes_locator()(ax, None)
+            sizes.append(box.width * v.figure.get_figwidth() / cols)
+    np.testing.assert_allclose(sizes, sizes[0])
+
+
+def test_pointwise_live_view_refusing_a_setting_leaves_its_picture():
+    v = Wp.ExampleLayerView()
+    v.update(d_in=2, d_out=3, row=2, col=1)
+    before = picture_content(v.figure)
+    for bad in (dict(row=3), dict(d_out=5), dict(view="3d")):
+        with pytest.raises(ValueError):
+            v.update(**{**dict(d_in=4, d_out=1, row=0, col=0, view="pixel matrix"), **bad})
+        assert picture_content(v.figure) == before
+    view = F.PointwiseView(2, 2, 3, 3)
+    view.update(np.ones((2, 3, 3)), np.ones((2, 2)), (1, 1))
+    before = picture_content(view.figure)
+    with pytest.raises(ValueError, match="at most 2 -> 2 channels on 3x3 maps"):
+        view.update(np.ones((3, 3, 3)), np.ones((2, 3)))
+    with pytest.raises(ValueError, match="outside the 3x3 map"):
+        view.update(np.ones((1, 3, 3)), np.ones((1, 1)), (0, 3))
+    assert picture_content(view.figure) == before
+
+
+def test_bottleneck_live_view_shows_what_a_fresh_one_shows_and_refuses_without_change():
+    settings = [dict(), dict(in_channels=512, mid_channels=256, out_channels=256, kernel_size=7, size=112),
+                dict(in_channels=8, mid_channels=1, out_channels=1, kernel_size=1, size=1),
+                dict(in_channels=16, mid_channels=64, out_channels=16, kernel_size=3, size=8), dict()]
+    live_matches_fresh(F.BottleneckView, settings)
+    v = F.BottleneckView()
+    v.update(64, 8, 16, 3, 14)
+    before = picture_content(v.figure)
+    with pytest.raises(ValueError, match="odd"):
+        v.update(kernel_size=4)
+    assert picture_content(v.figure) == before
+    assert v.update(72, 8, 16, 3, 14) is False                  # a neighbouring setting: same margins

@@ -12,8 +12,14 @@
   means, the gate, the rescaled means.
 
 Every number a reader must check is written in its cell (:func:`.common.draw_grid`) or on its bar.
+
+The first three are drawn by live figures (:class:`.common.LiveFigure`), which the chapter's explorers update
+in place on every slider move (issue 9): :class:`PointwiseView` (both pictures of the layer, one at a time)
+and :class:`BottleneckView`.
 """
 from __future__ import annotations
+
+import re
 
 import numpy as np
 
@@ -21,12 +27,12 @@ from .._args import as_array
 from ..blocks import squeeze_excitation
 from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
-from .common import (DIVERGING, SEQUENTIAL, _side_by_side, draw_grid, new_figure, outline, show_image,
+from .common import (DIVERGING, SEQUENTIAL, LiveFigure, _side_by_side, _text_colours, new_figure, show_image,
                      symmetric_limits)
 from .common import _fmt_fixed as _fmt
 
-__all__ = ["pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure", "bottleneck_cost_figure", "bottleneck_costs",
-           "collapse_figure", "squeeze_excitation_figure"]
+__all__ = ["VIEWS", "PointwiseView", "BottleneckView", "pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure",
+           "bottleneck_cost_figure", "bottleneck_costs", "collapse_figure", "squeeze_excitation_figure"]
 
 
 def _layer(x, w, func):
@@ -64,18 +70,345 @@ def _dot_terms(weights, values) -> str:
     return " + ".join(f"{par(a)}*{par(b)}" for a, b in zip(weights, values))
 
 
-def _blocks(ax, k, h, w, r, c, name):
-    """Ticks, block names and the outlined pixel of ``k`` side-by-side ``h x w`` maps."""
-    # draw_grid ran with labels=False (no ticks), so each tick is made once, here
-    ax.set_xticks([i * (w + 1) + j for i in range(k) for j in range(w)], [str(j) for _ in range(k) for j in range(w)],
-                  fontsize=8)
-    ax.set_yticks(np.arange(h))
-    ax.set_xlabel("column")
-    ax.set_ylabel("row")
-    for i in range(k):
-        ax.annotate(f"{name} {i}", xy=(i * (w + 1) + (w - 1) / 2, 1.0), xycoords=("data", "axes fraction"),
-                    xytext=(0, 2), textcoords="offset points", ha="center", va="bottom", fontsize=9)
-        outline(ax, r, i * (w + 1) + c)
+VIEWS = ("per pixel", "pixel matrix")
+"""What a :class:`PointwiseView` draws: the channel grids and one dot product per pixel
+(:func:`pixel_dot_figure`), or the ``(H*W, D)`` matrix product (:func:`pixel_matrix_figure`)."""
+
+_DIGIT = re.compile(r"\d")
+
+
+def _lines(text) -> int:
+    """How many lines a margin text takes (0 when it is hidden or empty): its height, all the layout uses."""
+    return text.get_text().count("\n") + 1 if text is not None and text.get_visible() and text.get_text() else 0
+
+
+def _layout_key(fig) -> tuple:
+    """What the constrained layout of ``fig`` depends on, besides its grid of axes: a LiveFigure's update must
+    lay the figure out again exactly when this changes.
+
+    For the layout a title or an x label counts only by its height, a y label by its width (matplotlib
+    squashes their other extent, see ``Axis.get_tightbbox(for_layout_only=True)``), and the suptitle and the
+    supxlabel by their height: so those count by lines. Tick labels count whole, with every digit written
+    ``0``: a digit's width is the same for all ten (tabular figures), so ``'12'`` and ``'35'`` take the same room.
+    """
+    key = [tuple(np.round(fig.get_size_inches(), 3)), _lines(fig._suptitle), _lines(fig._supxlabel)]
+    for ax in fig.axes:
+        if not (ax.get_visible() and ax.get_in_layout()):
+            key.append(None)
+            continue
+        key.append((_lines(ax.title), _lines(ax._left_title), _lines(ax._right_title), _lines(ax.xaxis.label),
+                    _lines(ax.yaxis.label),
+                    frozenset(_DIGIT.sub("0", t.get_text()) for t in ax.xaxis.get_majorticklabels()),
+                    frozenset(_DIGIT.sub("0", t.get_text()) for t in ax.yaxis.get_majorticklabels())))
+    return tuple(key)
+
+
+class _LiveLayout(LiveFigure):
+    """A LiveFigure whose update ends with ``return self._relayout()``: True exactly when :func:`_layout_key`
+    changed (always on the first update, which the explorer's first picture lays out)."""
+
+    _key = None
+
+    def _relayout(self) -> bool:
+        key = _layout_key(self.figure)
+        changed, self._key = key != self._key, key
+        return changed
+
+
+def _set_ticks(cache: dict, axis, ticks, labels=None) -> None:
+    """``axis.set_ticks(ticks, labels)``, skipped when they are what it already shows (making ticks is slow).
+    Their style goes in ``tick_params``, which outlives the ticks (a moved spine makes them anew)."""
+    key = (tuple(ticks), None if labels is None else tuple(labels))
+    if cache.get(axis) != key:
+        axis.set_ticks(ticks, labels)
+        cache[axis] = key
+
+
+def _border_segments(rows: int, cols: int) -> np.ndarray:
+    """The lines between the cells of a ``rows x cols`` grid, as LineCollection segments."""
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    vertical = [[(x, ys[0]), (x, ys[-1])] for x in xs]
+    horizontal = [[(xs[0], y), (xs[-1], y)] for y in ys]
+    return np.array(vertical + horizontal, dtype=float)
+
+
+class _LiveGrid:
+    """A grid of labelled cells on one axes, drawn as :func:`.common.draw_grid` draws it but changed in place.
+
+    Made once for the largest grid it will show, ``rows x cols`` (that many cell labels, reused), in a slot
+    the size of a ``slot`` grid (default: the largest grid); :meth:`show`
+    draws any array no larger: the image's data and colours, the labels' texts, colours and places, the cell
+    borders and the limits. A smaller grid is drawn with the largest grid's cell size, centred where the largest
+    would be (:class:`_CellsOfTheLargest`), so the layout stays valid.
+    """
+
+    def __init__(self, ax, rows: int, cols: int, slot=None):
+        from matplotlib.collections import LineCollection
+
+        self.ax = ax
+        self.image = ax.imshow(np.zeros((rows, cols)), cmap=SEQUENTIAL)
+        self.labels = []
+        for _ in range(rows * cols):
+            t = ax.text(0, 0, "", ha="center", va="center", visible=False)
+            t.set_in_layout(False)  # inside the axes: it cannot change the margins
+            self.labels.append(t)
+        # zorder 1.5 as in draw_grid: above the image, below outlines
+        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)
+        self.borders.set_in_layout(False)
+        ax.add_collection(self.borders, autolim=False)
+        self.capacity = (rows, cols)
+        self.shape = None
+        self.locator = _CellsOfTheLargest(slot or (rows, cols))
+        ax.set_axes_locator(self.locator)
+
+    def show(self, values, *, cmap=None, vmin=None, vmax=None, fmt=_fmt, fontsize=None, annotate=True) -> None:
+        v = np.asarray(values, dtype=float)
+        finite = v[np.isfinite(v)]
+        if cmap is None:
+            cmap = DIVERGING if finite.size and finite.min() < 0 < finite.max() else SEQUENTIAL
+        if vmin is None and vmax is None:  # what imshow's autoscaling would choose
+            vmin, vmax = (symmetric_limits(finite) if cmap == DIVERGING
+                          else (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0))
+        self.image.set_data(np.ma.masked_invalid(v))
+        self.image.set_cmap(cmap)
+        self.image.set_clim(vmin, vmax)
+        rows, cols = v.shape
+        if rows > self.capacity[0] or cols > self.capacity[1]:
+            raise ValueError(f"this grid draws at most {self.capacity[0]}x{self.capacity[1]} cells, but got {v.shape}")
+        if self.shape != v.shape:
+            self._reshape(rows, cols)
+        cells = list(zip(*np.nonzero(np.isfinite(v)))) if annotate else []
+        size = fontsize or (10 if max(rows, cols) <= 8 else 7)
+        colours = _text_colours(self.image, v) if cells else None
+        for t, (i, j) in zip(self.labels, cells):
+            t.set_position((j, i))
+            t.set_text(fmt(v[i, j]))
+            t.set_color(colours[i, j])
+            t.set_fontsize(size)
+            t.set_visible(True)
+        for t in self.labels[len(cells):]:
+            t.set_visible(False)
+
+    def _reshape(self, rows: int, cols: int) -> None:
+        self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+        self.ax.set_xlim(-0.5, cols - 0.5)
+        self.ax.set_ylim(rows - 0.5, -0.5)
+        self.borders.set_segments(_border_segments(rows, cols))
+        self.shape = self.locator.shape = (rows, cols)
+
+
+class _CellsOfTheLargest:
+    """An axes locator: where a ``rows x cols`` grid goes, with the cells of the largest grid its slot holds
+    (``largest``, a shape), centred in the slot.
+
+    So every grid an axes shows has the same cell size (an axes of equal aspect would otherwise grow a smaller
+    grid until it fills its slot one way), and the frame and ticks stay around the grid it shows.
+    """
+
+    def __init__(self, largest):
+        self.largest = self.shape = tuple(largest)
+
+    def __call__(self, ax, renderer):
+        slot = ax.get_position(original=True)
+        corners = ax.get_figure(root=False).transSubfigure.transform([[0, 0], [1, 1]])
+        fig_aspect = (corners[1, 1] - corners[0, 1]) / (corners[1, 0] - corners[0, 0])
+        box = slot.shrunk_to_aspect(self.largest[0] / self.largest[1], slot, fig_aspect)
+        box = box.shrunk(self.shape[1] / self.largest[1], self.shape[0] / self.largest[0])
+        return box.anchored("C", slot)
+
+
+def _outlines(ax, k: int) -> list:
+    """``k`` window outlines (red, as :func:`.common.outline` draws them), hidden until placed."""
+    import matplotlib.patches as mpatches
+
+    return [ax.add_patch(mpatches.Rectangle((0, 0), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5, zorder=4,
+                                            visible=False)) for _ in range(k)]
+
+
+def _place(rect, row, col, height=1, width=1) -> None:
+    rect.set_bounds(col - 0.5, row - 0.5, width, height)
+    rect.set_visible(True)
+
+
+class PointwiseView(_LiveLayout):
+    """A 1x1 convolution drawn per pixel or as the pixel matrix, built once and updated in place.
+
+    ``views`` are the pictures it can show (:data:`VIEWS`): ``"per pixel"`` is :func:`pixel_dot_figure`'s,
+    ``"pixel matrix"`` is :func:`pixel_matrix_figure`'s. It is made for layers of at most ``channels`` input
+    and ``filters`` output channels on maps of at most ``height x width``; a smaller layer is drawn with the
+    same cell size in the same places, so a redraw needs no new layout (the explorer's figure keeps its size).
+
+    Parameters
+    ----------
+    channels, filters, height, width : int
+        The largest layer it will draw.
+    views : tuple of str
+        Some of :data:`VIEWS`; the first is shown until :meth:`update` asks for another.
+
+    Shape
+    -----
+    :meth:`update` takes ``x (D, H, W)`` and ``w (N, D)`` or ``(N, D, 1, 1)`` with ``D <= channels``,
+    ``N <= filters``, ``H <= height`` and ``W <= width``.
+
+    Examples
+    --------
+    >>> v = PointwiseView(2, 1, 2, 2)
+    >>> v.update(np.ones((2, 2, 2)), [[1, -1]], pixel=(0, 1))      # the first update lays the figure out
+    True
+    >>> v.figure._supxlabel.get_text()
+    'out 0 at (0, 1) = 1*1 + (-1)*1 = 0'
+    >>> v.update(np.ones((1, 2, 2)), [[2]], pixel=(1, 1))          # only numbers change: no new layout
+    False
+    """
+
+    def __init__(self, channels: int, filters: int, height: int, width: int, views=VIEWS):
+        if not views or any(v not in VIEWS for v in views):
+            raise ValueError(f"views must be some of {list(VIEWS)}, but got {views!r}")
+        self.views, self.capacity = tuple(views), (channels, filters, height, width)
+        fig, ax0 = new_figure(size=self._size(self.views[0]), title=" ")
+        ax0.remove()
+        self._ticks: dict = {}
+        self._panels: dict = {}
+        self.view = None
+        super().__init__(fig)
+        if "per pixel" in self.views:
+            self._build_dot()
+        if "pixel matrix" in self.views:
+            self._build_matrix()
+
+    def _size(self, view) -> tuple:
+        d, n, h, w = self.capacity
+        if view == "per pixel":
+            natural = 0.42 * sum(self._dot_widths()) + 2.2      # 0.42 inch per cell, 2.2 inches of labels
+            return max(7.5, natural), 0.42 * h + 2.3 + 0.17 * n
+        return max(8.2, 0.5 * (d + n + n) + 4.4), 0.3 * h * w + 2.2   # 8.2: room for the suptitle
+
+    def _dot_widths(self) -> list:
+        """Widths of the input, weight and output slots in cells, at least what their titles need."""
+        d, n, _, w = self.capacity
+        return [max(d * (w + 1) - 1, 5), max(d + 0.5, 4), max(n * (w + 1) - 1, 5)]
+
+    def _build_dot(self) -> None:
+        fig, (d, n, h, w) = self.figure, self.capacity
+        widths = self._dot_widths()
+        side = max(0.0, (7.5 - (0.42 * sum(widths) + 2.2)) / 0.42 / 2)  # empty columns: a small layer, small cells
+        grid = fig.add_gridspec(1, 5, width_ratios=[side + 1e-3] + widths + [side + 1e-3])
+        axes = [fig.add_subplot(grid[0, k + 1]) for k in range(3)]
+        p = dict(axes=axes, x=_LiveGrid(axes[0], h, d * (w + 1) - 1, slot=(h, widths[0])),
+                 w=_LiveGrid(axes[1], n, d, slot=(n, widths[1])),
+                 y=_LiveGrid(axes[2], h, n * (w + 1) - 1, slot=(h, widths[2])), w_box=_outlines(axes[1], 1)[0])
+        for ax, key, k in ((axes[0], "in", d), (axes[2], "out", n)):
+            p[f"{key}_boxes"] = _outlines(ax, k)
+            p[f"{key}_names"] = [ax.annotate("", xy=(0, -0.5), xytext=(0, 2),
+                                             textcoords="offset points", ha="center", va="bottom", fontsize=9)
+                                 for _ in range(k)]
+            ax.set_xlabel("column")
+            ax.set_ylabel("row")
+            ax.tick_params(axis="x", labelsize=8)
+        axes[1].set_xlabel("input channel d")
+        axes[1].set_ylabel("filter n")
+        for ax in axes:
+            ax.set_title(" ", pad=20)
+        fig.supxlabel(" ", fontsize=9)   # the dot products, one line per output channel
+        self._panels["per pixel"] = p
+
+    def _build_matrix(self) -> None:
+        fig, (d, n, h, w) = self.figure, self.capacity
+        rows = h * w
+        widths = [max(d, 3), max(n, 3), max(n, 3)]     # at least what the titles need
+        # w.T sits in a middle band d rows tall, so its cells are about as tall as the pixel matrices' cells
+        spare = max(rows - d - 2.5, 0) / 2        # 2.5 rows' height for its title and labels
+        if spare >= 1:
+            grid = fig.add_gridspec(3, 3, width_ratios=widths, height_ratios=[spare, d + 2.5, spare])
+            axes = [fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[1, 1]), fig.add_subplot(grid[:, 2])]
+        else:
+            grid = fig.add_gridspec(1, 3, width_ratios=widths)
+            axes = [fig.add_subplot(grid[0, k]) for k in range(3)]
+        p = dict(axes=axes, X=_LiveGrid(axes[0], rows, d, slot=(rows, widths[0])),
+                 W=_LiveGrid(axes[1], d, n, slot=(d, widths[1])), Y=_LiveGrid(axes[2], rows, n, slot=(rows, widths[2])),
+                 X_box=_outlines(axes[0], 1)[0], Y_box=_outlines(axes[2], 1)[0])
+        for ax, name in ((axes[0], "channel d"), (axes[2], "output channel n")):
+            ax.set_xlabel(name)
+            ax.set_ylabel("pixel row r*W + c")
+            ax.tick_params(axis="y", labelsize=7)
+        axes[1].set_xlabel("filter n")
+        axes[1].set_ylabel("channel d")
+        self._panels["pixel matrix"] = p
+
+    def update(self, x, w, pixel=(0, 0), view=None) -> bool:
+        view = self.views[0] if view is None else view
+        if view not in self.views:
+            raise ValueError(f"view must be one of {list(self.views)}, but got {view!r}")
+        x, w = _layer(x, w, "PointwiseView.update")
+        (d, h, wd), n = x.shape, w.shape[0]
+        cd, cn, ch, cw = self.capacity
+        if d > cd or n > cn or h > ch or wd > cw:
+            raise ValueError(f"this figure draws at most {cd} -> {cn} channels on {ch}x{cw} maps, but got x of size "
+                             f"{tuple(x.shape)} and w of size {tuple(w.shape)}")
+        r, c = _pixel(pixel, h, wd)
+        if view != self.view:      # show one view's axes, hide the other's (out of the layout too)
+            for name, p in self._panels.items():
+                for ax in p["axes"]:
+                    ax.set_visible(name == view)
+                    ax.set_in_layout(name == view)
+            if "per pixel" in self._panels:
+                self.figure._supxlabel.set_visible(view == "per pixel")
+                self.figure._supxlabel.set_in_layout(view == "per pixel")
+            self.figure.set_size_inches(self._size(view), forward=False)
+            self.view = view
+        (self._show_dot if view == "per pixel" else self._show_matrix)(x, w, r, c)
+        return self._relayout()
+
+    def _show_dot(self, x, w, r, c) -> None:
+        p, (d, h, wd), n = self._panels["per pixel"], x.shape, w.shape[0]
+        y = pointwise_conv2d(x, w)
+        p["x"].show(_side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9)
+        p["w"].show(w, fmt=_fmt, fontsize=9)
+        p["y"].show(_side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9)
+        for grid, k, key in ((p["x"], d, "in"), (p["y"], n, "out")):
+            _set_ticks(self._ticks, grid.ax.xaxis, [i * (wd + 1) + j for i in range(k) for j in range(wd)],
+                       [str(j) for _ in range(k) for j in range(wd)])
+            _set_ticks(self._ticks, grid.ax.yaxis, range(h))
+            for i, (name, box) in enumerate(zip(p[f"{key}_names"], p[f"{key}_boxes"])):
+                name.set_visible(i < k)
+                box.set_visible(False)
+                if i < k:
+                    name.xy = (i * (wd + 1) + (wd - 1) / 2, -0.5)     # above the grid's top edge
+                    name.set_text(f"{key} {i}")
+                    _place(box, r, i * (wd + 1) + c)
+        _set_ticks(self._ticks, p["w"].ax.xaxis, range(d))
+        _set_ticks(self._ticks, p["w"].ax.yaxis, range(n))
+        _place(p["w_box"], 0, 0, n, d)
+        for ax, title in zip(p["axes"], (f"input x: {d} x {h} x {wd}", f"weight w: {n} x {d}",
+                                         f"output y: {n} x {h} x {wd}")):
+            ax.title.set_text(title)
+        lines = [f"out {k} at ({r}, {c}) = {_dot_terms(w[k], x[:, r, c])} = {_fmt(y[k, r, c])}" for k in range(n)]
+        # blank lines up to the most filters: the text keeps its height, so fewer filters need no new layout
+        self.figure._supxlabel.set_text("\n".join(lines + [""] * (self.capacity[1] - n)))
+        self.figure._suptitle.set_text(f"1x1 convolution, {d} -> {n} channels (pixel ({r}, {c}) outlined):\n"
+                                       "at each pixel, one dot product across the channels per output channel")
+
+    def _show_matrix(self, x, w, r, c) -> None:
+        p, (d, h, wd), n = self._panels["pixel matrix"], x.shape, w.shape[0]
+        rows, row = h * wd, r * wd + c
+        X = x.reshape(d, rows).T
+        Y = X @ w.T
+        p["X"].show(X, **_scale(X), fmt=_fmt, fontsize=8)
+        p["W"].show(w.T, fmt=_fmt, fontsize=8)
+        p["Y"].show(Y, **_scale(Y), fmt=_fmt, fontsize=8)
+        _place(p["X_box"], row, 0, 1, d)
+        _place(p["Y_box"], row, 0, 1, n)
+        labels = [f"{i} ({i // wd},{i % wd})" for i in range(rows)]
+        for grid, cols in ((p["X"], d), (p["Y"], n)):
+            _set_ticks(self._ticks, grid.ax.yaxis, range(rows), labels)
+            _set_ticks(self._ticks, grid.ax.xaxis, range(cols))
+        _set_ticks(self._ticks, p["W"].ax.xaxis, range(n))
+        _set_ticks(self._ticks, p["W"].ax.yaxis, range(d))
+        for grid, title in ((p["X"], f"X  {X.shape}"), (p["W"], f"w.T  {w.T.shape}"),
+                            (p["Y"], f"Y = X w.T  {Y.shape}")):
+            grid.ax.title.set_text(title)
+        self.figure._suptitle.set_text(f"The pixel matrix: (H*W, D) @ (D, N) = ({rows}, {d}) @ ({d}, {n}) = ({rows}, "
+                                       f"{n}); row {row} is pixel ({r}, {c})")
 
 
 def pixel_dot_figure(x, w, pixel=(0, 0)):
@@ -83,8 +416,9 @@ def pixel_dot_figure(x, w, pixel=(0, 0)):
 
     Left: the ``D`` input channels side by side (each an ``H x W`` grid). Middle: the weight matrix ``(N, D)``
     (row ``n`` is filter ``n``, a ``1x1xD`` filter). Right: the ``N`` output channels. The outlined pixel is the
-    same position in every channel; the lines under the outputs write out its dot products,
+    same position in every channel; the lines under the figure write out its dot products,
     ``y[n, r, c] = sum over d of w[n, d] * x[d, r, c]``. No bias, no padding, stride 1: H and W are kept.
+    Drawn by a :class:`PointwiseView` (what the explorer updates in place).
 
     Parameters
     ----------
@@ -107,39 +441,19 @@ def pixel_dot_figure(x, w, pixel=(0, 0)):
     --------
     >>> x = np.array([[[1, 2], [3, 4]], [[0, 1], [1, 0]]])       # D = 2 channels of 2x2
     >>> fig = pixel_dot_figure(x, [[1, 1], [2, -1]], pixel=(1, 0))
-    >>> print(fig.axes[2].get_xlabel())
-    column
+    >>> print(fig._supxlabel.get_text())
     out 0 at (1, 0) = 1*3 + 1*1 = 4
     out 1 at (1, 0) = 2*3 + (-1)*1 = 5
     """
     x, w = _layer(x, w, "pixel_dot_figure")
-    d, h, wd = x.shape
-    n = w.shape[0]
+    (d, h, wd), n = x.shape, w.shape[0]
     if d > 6 or n > 6 or h > 6 or wd > 6:
         raise ValueError(f"the figure labels every cell, so it draws at most 6 channels of at most 6x6; got "
                          f"x of size {tuple(x.shape)} and w of size {tuple(w.shape)}")
-    r, c = _pixel(pixel, h, wd)
-    y = pointwise_conv2d(x, w)
-    widths = [d * (wd + 1) - 1, d + 0.5, n * (wd + 1) - 1]
-    natural = 0.42 * sum(widths) + 2.2                  # 0.42 inch per cell, 2.2 inches of labels
-    side = max(0.0, (7.5 - natural) / 0.42 / 2)         # empty columns, so a small layer keeps small cells
-    fig, ax0 = new_figure(size=(max(7.5, natural), 0.42 * h + 2.3 + 0.17 * n),
-                          title=f"1x1 convolution, {d} -> {n} channels (pixel ({r}, {c}) outlined):\n"
-                                "at each pixel, one dot product across the channels per output channel")
-    ax0.remove()
-    grid = fig.add_gridspec(1, 5, width_ratios=[side + 1e-3] + widths + [side + 1e-3])
-    axes = [fig.add_subplot(grid[0, k + 1]) for k in range(3)]
-    draw_grid(axes[0], _side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9, labels=False)
-    _blocks(axes[0], d, h, wd, r, c, "in")
-    axes[0].set_title(f"input x: {d} x {h} x {wd}", pad=20)
-    draw_grid(axes[1], w, fmt=_fmt, highlight=(0, 0, n, d), fontsize=9, xlabel="input channel d", ylabel="filter n")
-    axes[1].set_title(f"weight w: {n} x {d}", pad=20)
-    draw_grid(axes[2], _side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9, labels=False)
-    _blocks(axes[2], n, h, wd, r, c, "out")
-    axes[2].set_title(f"output y: {n} x {h} x {wd}", pad=20)
-    lines = [f"out {k} at ({r}, {c}) = {_dot_terms(w[k], x[:, r, c])} = {_fmt(y[k, r, c])}" for k in range(n)]
-    axes[2].set_xlabel("\n".join(["column"] + lines), loc="left", fontsize=9)
-    return fig
+    _pixel(pixel, h, wd)
+    view = PointwiseView(d, n, h, wd, views=("per pixel",))
+    view.update(x, w, pixel)
+    return view.figure
 
 
 def pixel_matrix_figure(x, w, pixel=(0, 0)):
@@ -148,6 +462,7 @@ def pixel_matrix_figure(x, w, pixel=(0, 0)):
     The input ``(D, H, W)`` becomes the **pixel matrix** ``X`` of shape ``(H*W, D)``: one row per pixel (in
     row-major order, row ``r * W + c`` is pixel ``(r, c)``), one column per channel. The layer is
     ``Y = X @ w.T``, ``(H*W, D) @ (D, N) = (H*W, N)``; reshaping ``Y`` back gives the ``N`` output maps.
+    Drawn by a :class:`PointwiseView`.
 
     Parameters
     ----------
@@ -172,46 +487,18 @@ def pixel_matrix_figure(x, w, pixel=(0, 0)):
     >>> fig = pixel_matrix_figure(x, np.eye(3)[:2], pixel=(0, 1))
     >>> fig.axes[2].get_title()
     'Y = X w.T  (4, 2)'
-    >>> [t.get_text() for t in fig.axes[2].texts][2:4]                    # row 1 = pixel (0, 1)
+    >>> [t.get_text() for t in fig.axes[2].texts if t.get_visible()][2:4]    # row 1 = pixel (0, 1)
     ['1', '5']
     """
     x, w = _layer(x, w, "pixel_matrix_figure")
-    d, h, wd = x.shape
-    n = w.shape[0]
+    (d, h, wd), n = x.shape, w.shape[0]
     if h * wd > 36 or d > 8 or n > 8:
         raise ValueError(f"the figure labels every cell, so it draws at most 36 pixels and 8 channels; got "
                          f"x of size {tuple(x.shape)} and w of size {tuple(w.shape)}")
-    r, c = _pixel(pixel, h, wd)
-    row = r * wd + c
-    X = x.reshape(d, h * wd).T
-    Y = X @ w.T
-    rows = h * wd
-    fig, ax0 = new_figure(size=(0.5 * (d + n + n) + 4.4, 0.3 * rows + 2.2),
-                          title=f"The pixel matrix: (H*W, D) @ (D, N) = ({rows}, {d}) @ ({d}, {n}) = ({rows}, {n});"
-                                f" row {row} is pixel ({r}, {c})")
-    ax0.remove()
-    # w.T sits in a middle band d rows tall, so its cells are about as tall as the pixel matrices' cells
-    spare = max(rows - d - 2.5, 0) / 2        # 2.5 rows' height for its title and labels
-    if spare >= 1:
-        grid = fig.add_gridspec(3, 3, width_ratios=[d, n, n], height_ratios=[spare, d + 2.5, spare])
-        axes = [fig.add_subplot(grid[:, 0]), fig.add_subplot(grid[1, 1]), fig.add_subplot(grid[:, 2])]
-    else:
-        grid = fig.add_gridspec(1, 3, width_ratios=[d, n, n])
-        axes = [fig.add_subplot(grid[0, k]) for k in range(3)]
-    xs = _scale(X)
-    draw_grid(axes[0], X, **xs, fmt=_fmt, title=f"X  {X.shape}", fontsize=8, labels=False)
-    outline(axes[0], row, 0, 1, d)
-    draw_grid(axes[1], w.T, fmt=_fmt, title=f"w.T  {w.T.shape}", fontsize=8, xlabel="filter n",
-              ylabel="channel d")
-    draw_grid(axes[2], Y, **_scale(Y), fmt=_fmt, title=f"Y = X w.T  {Y.shape}", fontsize=8, labels=False)
-    outline(axes[2], row, 0, 1, n)
-    labels = [f"{i} ({i // wd},{i % wd})" for i in range(rows)]
-    for ax, cols, name in ((axes[0], d, "channel d"), (axes[2], n, "output channel n")):
-        ax.set_yticks(np.arange(rows), labels, fontsize=7)       # ticks made once (draw_grid had labels=False)
-        ax.set_xticks(np.arange(cols))
-        ax.set_xlabel(name)
-        ax.set_ylabel("pixel row r*W + c")
-    return fig
+    _pixel(pixel, h, wd)
+    view = PointwiseView(d, n, h, wd, views=("pixel matrix",))
+    view.update(x, w, pixel)
+    return view.figure
 
 
 def channel_mix_figure(image, w, names=None):
@@ -305,15 +592,92 @@ def bottleneck_costs(in_channels=192, mid_channels=16, out_channels=32, kernel_s
     return out
 
 
+class BottleneckView(_LiveLayout):
+    """The bottleneck's cost bars (:func:`bottleneck_cost_figure`), built once and updated in place.
+
+    Two panels, multiply-adds and weights: a direct bar, and a stacked bar (1x1 reduction below, k x k
+    convolution above), each total written on its bar, the parts in the legend, the ratio in the title.
+    :meth:`update` takes :func:`bottleneck_costs`'s arguments.
+
+    Shape
+    -----
+    Input ``(in_channels, size, size)``; every layer keeps ``size x size``.
+
+    Examples
+    --------
+    >>> v = BottleneckView()
+    >>> v.update(192, 16, 32, 5, 28)
+    True
+    >>> v.update(192, 17, 32, 5, 28), v.figure.axes[1].get_title()
+    (False, 'weights: 153,600 vs 16,864 (9.1x fewer)')
+    """
+
+    COLOURS = ("#3b528b", "#5ec962", "#21918c")       # viridis samples
+
+    def __init__(self):
+        from matplotlib.ticker import FuncFormatter
+
+        fig, axes = new_figure(1, 2, size=(9.5, 4.2), title=" ")
+        self._ticks: dict = {}
+        self.panels = []
+        for ax, unit in zip(axes, ("multiply-adds", "weights")):
+            direct, red = (ax.bar(i, 1, color=colour)[0] for i, colour in enumerate(self.COLOURS[:2]))
+            conv = ax.bar(1, 1, bottom=1, color=self.COLOURS[2])[0]
+            totals = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=9) for i in (0, 1)]
+            for t in totals:
+                t.set_in_layout(False)          # inside the axes (the y limit leaves room above the bars)
+            legend = ax.legend([direct, red, conv], ["", "", ""], fontsize=8, loc="upper right")
+            legend.set_in_layout(False)         # inside the axes too
+            ax.set_xlim(-0.6, 1.6)
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+            ax.set_title(" ", fontsize=10)
+            ax.set_ylabel(unit)
+            ax.set_xlabel("layer")
+            self.panels.append((ax, unit, (direct, red, conv), totals, legend))
+        super().__init__(fig)
+
+    def update(self, in_channels=192, mid_channels=16, out_channels=32, kernel_size=5, size=28) -> bool:
+        c = bottleneck_costs(in_channels, mid_channels, out_channels, kernel_size, size)
+        k = int(kernel_size)
+        names = [f"direct\n{k}x{k}", f"1x1 to {mid_channels},\nthen {k}x{k}"]
+        for (ax, unit, bars, totals, legend), what in zip(self.panels, ("macs", "params")):
+            direct, red, conv = c[f"direct_{what}"], c[f"reduce_{what}"], c[f"conv_{what}"]
+            total, top = red + conv, max(direct, red + conv)
+            bars[0].set_height(direct)
+            bars[1].set_height(red)
+            bars[2].set_y(red)
+            bars[2].set_height(conv)
+            for t, x, v in zip(totals, (0, 1), (direct, total)):
+                t.set_position((x, v + 0.02 * top))
+                t.set_text(f"{v:,}")
+            for t, text in zip(legend.get_texts(), (f"{k}x{k} {in_channels} -> {out_channels}: {direct:,}",
+                                                    f"1x1 {in_channels} -> {mid_channels}: {red:,}",
+                                                    f"{k}x{k} {mid_channels} -> {out_channels}: {conv:,}")):
+                t.set_text(text)
+            _set_ticks(self._ticks, ax.xaxis, [0, 1], names)
+            ax.set_ylim(0, 1.45 * top)
+            ratio = direct / total
+            verdict = f"{ratio:.1f}x fewer" if ratio >= 1 else f"{1 / ratio:.1f}x more"
+            ax.title.set_text(f"{unit}: {direct:,} vs {total:,} ({verdict})")
+        self.figure._suptitle.set_text(f"{k}x{k} conv {in_channels} -> {out_channels} channels on {size}x{size}: "
+                                       f"directly, or 1x1 to {mid_channels} first")
+        return self._relayout()
+
+
 def bottleneck_cost_figure(in_channels=192, mid_channels=16, out_channels=32, kernel_size=5, size=28):
     """Bar chart: a k x k convolution directly, against a 1x1 reduction followed by the k x k convolution.
 
     Left: multiply-adds (one per weight per output position), right: weights. The bottleneck bar is stacked,
-    1x1 part below, k x k part above, each part's count written in it; the title gives the ratio.
+    1x1 part below, k x k part above, each part's count in the legend, each total written on its bar; the
+    title gives the ratio. Drawn by a :class:`BottleneckView`.
 
     Returns
     -------
     matplotlib.figure.Figure
+
+    Shape
+    -----
+    Input ``(in_channels, size, size)``; every layer keeps ``size x size``.
 
     Examples
     --------
@@ -321,35 +685,9 @@ def bottleneck_cost_figure(in_channels=192, mid_channels=16, out_channels=32, ke
     >>> fig.axes[0].get_title()
     'multiply-adds: 120,422,400 vs 12,443,648 (9.7x fewer)'
     """
-    from matplotlib.ticker import FuncFormatter
-
-    c = bottleneck_costs(in_channels, mid_channels, out_channels, kernel_size, size)
-    k = int(kernel_size)
-    fig, axes = new_figure(1, 2, size=(9.5, 4.2),
-                           title=f"{k}x{k} conv {in_channels} -> {out_channels} channels on {size}x{size}: "
-                                 f"directly, or 1x1 to {mid_channels} first")
-    names = [f"direct\n{k}x{k}", f"1x1 to {mid_channels},\nthen {k}x{k}"]
-    colours = ("#3b528b", "#5ec962", "#21918c")       # viridis samples
-    for ax, what, unit in ((axes[0], "macs", "multiply-adds"), (axes[1], "params", "weights")):
-        direct, red, conv = c[f"direct_{what}"], c[f"reduce_{what}"], c[f"conv_{what}"]
-        total = red + conv
-        ax.bar(0, direct, color=colours[0], label=f"{k}x{k} {in_channels} -> {out_channels}: {direct:,}")
-        ax.bar(1, red, color=colours[1], label=f"1x1 {in_channels} -> {mid_channels}: {red:,}")
-        ax.bar(1, conv, bottom=red, color=colours[2], label=f"{k}x{k} {mid_channels} -> {out_channels}: {conv:,}")
-        top = max(direct, total)
-        ax.text(0, direct + 0.02 * top, f"{direct:,}", ha="center", va="bottom", fontsize=9)
-        ax.text(1, total + 0.02 * top, f"{total:,}", ha="center", va="bottom", fontsize=9)
-        ax.set_xticks([0, 1], names)
-        ax.set_xlim(-0.6, 1.6)
-        ax.set_ylim(0, 1.45 * top)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-        ratio = direct / total
-        verdict = f"{ratio:.1f}x fewer" if ratio >= 1 else f"{1 / ratio:.1f}x more"
-        ax.set_title(f"{unit}: {direct:,} vs {total:,} ({verdict})", fontsize=10)
-        ax.set_ylabel(unit)
-        ax.set_xlabel("layer")
-        ax.legend(fontsize=8, loc="upper right")
-    return fig
+    view = BottleneckView()
+    view.update(in_channels, mid_channels, out_channels, kernel_size, size)
+    return view.figure
 
 
 def collapse_figure(x, w):

@@ -4,11 +4,12 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from ..figures.pointwise import bottleneck_cost_figure, pixel_dot_figure, pixel_matrix_figure
+from ..figures.pointwise import (VIEWS, BottleneckView, PointwiseView, bottleneck_cost_figure, pixel_dot_figure,
+                                pixel_matrix_figure)
 from .common import explorer
 
-__all__ = ["EXAMPLE_X", "EXAMPLE_W", "VIEWS", "draw_pointwise", "pointwise_explorer", "draw_bottleneck",
-           "bottleneck_explorer"]
+__all__ = ["EXAMPLE_X", "EXAMPLE_W", "VIEWS", "ExampleLayerView", "draw_pointwise", "pointwise_explorer",
+           "draw_bottleneck", "bottleneck_explorer"]
 
 EXAMPLE_X = np.random.default_rng(0).integers(0, 4, size=(4, 3, 3))
 """A 4x3x3 integer input (4 channels of 3x3); the explorer uses its first ``d_in`` channels."""
@@ -17,22 +18,10 @@ EXAMPLE_W = np.array([[1, 1, 1, 1], [1, -1, 0, 0], [0, 2, -1, 1], [-1, 0, 2, 1]]
 """A 4x4 integer weight; the explorer uses its top-left ``d_out x d_in`` block (filter n = row n): filter 0
 sums the channels, filter 1 takes the difference of the first two, the others mix them."""
 
-VIEWS = ("per pixel", "pixel matrix")
-"""What the explorer draws: the channel grids and one dot product per pixel, or the ``(H*W, D)`` matrix product."""
 
-
-def draw_pointwise(d_in=3, d_out=2, row=1, col=0, view="per pixel"):
-    """Figure for the explorer: the first ``d_in`` channels of :data:`EXAMPLE_X` through a ``d_in -> d_out`` 1x1 conv.
-
-    Raises ``ValueError`` for channel counts outside 1..4, a pixel outside the 3x3 map, or an unknown view.
-
-    Examples
-    --------
-    >>> fig = draw_pointwise(d_in=2, d_out=1, row=0, col=0)
-    >>> fig.axes[-1].get_xlabel().splitlines()[1]
-    'out 0 at (0, 0) = 1*3 + 1*3 = 6'
-
-    """
+def _example(d_in, d_out, row, col, view):
+    """The first ``d_in`` channels of :data:`EXAMPLE_X` and the ``d_out x d_in`` block of :data:`EXAMPLE_W`,
+    after checking the explorer's setting (ValueError naming what is wrong)."""
     for name, v in (("d_in", d_in), ("d_out", d_out)):
         if not 1 <= v <= EXAMPLE_W.shape[0]:
             raise ValueError(f"{name} must be between 1 and {EXAMPLE_W.shape[0]}, but got {v}")
@@ -43,8 +32,49 @@ def draw_pointwise(d_in=3, d_out=2, row=1, col=0, view="per pixel"):
     if not (0 <= row < h and 0 <= col < wd):
         raise ValueError(f"pixel ({row}, {col}) is outside the {h}x{wd} map: a 1x1 convolution keeps H and W, "
                          f"so rows and columns run from 0 to {h - 1}")
+    return x, w
+
+
+def draw_pointwise(d_in=3, d_out=2, row=1, col=0, view="per pixel"):
+    """Figure for the explorer: the first ``d_in`` channels of :data:`EXAMPLE_X` through a ``d_in -> d_out`` 1x1 conv.
+
+    Raises ``ValueError`` for channel counts outside 1..4, a pixel outside the 3x3 map, or an unknown view.
+
+    Examples
+    --------
+    >>> fig = draw_pointwise(d_in=2, d_out=1, row=0, col=0)
+    >>> fig._supxlabel.get_text()
+    'out 0 at (0, 0) = 1*3 + 1*3 = 6'
+    """
+    x, w = _example(d_in, d_out, row, col, view)
     draw = pixel_dot_figure if view == "per pixel" else pixel_matrix_figure
     return draw(x, w, pixel=(row, col))
+
+
+class ExampleLayerView(PointwiseView):
+    """The explorer's picture: :func:`draw_pointwise`'s, one :class:`~convzoo.figures.pointwise.PointwiseView`
+    made for the largest example layer (4 -> 4 channels on 3x3) and updated in place with the controls' values.
+
+    Shape
+    -----
+    ``update(d_in, d_out, row, col, view)`` draws ``x (d_in, 3, 3)`` through ``w (d_out, d_in)``.
+
+    Examples
+    --------
+    >>> v = ExampleLayerView()
+    >>> v.update(d_in=2, d_out=1, row=0, col=0), v.figure._supxlabel.get_text().strip()
+    (True, 'out 0 at (0, 0) = 1*3 + 1*3 = 6')
+    >>> v.update(d_in=3, d_out=2, row=1, col=0)          # the same margins: no new layout
+    False
+    """
+
+    def __init__(self):
+        super().__init__(channels=EXAMPLE_X.shape[0], filters=EXAMPLE_W.shape[0], height=EXAMPLE_X.shape[1],
+                         width=EXAMPLE_X.shape[2])
+
+    def update(self, d_in=3, d_out=2, row=1, col=0, view="per pixel") -> bool:
+        x, w = _example(d_in, d_out, row, col, view)
+        return super().update(x, w, pixel=(row, col), view=view)
 
 
 def pointwise_explorer():
@@ -55,7 +85,7 @@ def pointwise_explorer():
     convzoo.widgets.common.Explorer
     """
     return explorer(
-        draw_pointwise,
+        ExampleLayerView(),
         title="A 1x1 convolution, pixel by pixel",
         description="Each output channel is one row of the weight; at the outlined pixel it takes the dot product "
                     "with that pixel's channel values. The 'pixel matrix' view shows every pixel's dot products "
@@ -84,7 +114,7 @@ def bottleneck_explorer():
     convzoo.widgets.common.Explorer
     """
     return explorer(
-        draw_bottleneck,
+        BottleneckView(),
         title="What a 1x1 reduction saves",
         description="Multiply-adds and weights of a k x k convolution with 'same' padding, directly and after a "
                     "1x1 convolution that reduces the channels. Make the bottleneck wider than the input and "
