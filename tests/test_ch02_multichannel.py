@@ -4,13 +4,14 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+from figure_checks import explorer_says, live_matches_fresh, picture_content, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
 import convzoo as cz  # noqa: E402
 from convzoo.figures import multichannel as F  # noqa: E402
 from convzoo.widgets import multichannel as Wm  # noqa: E402
+from convzoo.widgets.render import LiveRender  # noqa: E402
 
 SEED_X = [[3, 3, 2, 1, 0], [0, 0, 1, 3, 1], [3, 1, 2, 2, 3], [2, 0, 0, 2, 2], [2, 0, 0, 0, 1]]
 SEED_K = [[0, 1, 2], [2, 2, 0], [0, 1, 2]]
@@ -81,3 +82,95 @@ def test_pooling_explorer_refuses_a_window_larger_than_the_input():
     assert "too small" in e.message.value or "kernel" in e.message.value.lower()
     e.controls["kernel_size"].value = 3
     assert e.message.value == ""
+
+
+# ---- the explorers' figures are updated in place (issue 9) --------------------------------------------------
+RGB_SETTINGS = [  # grid sizes, padding cells, outlined windows and colour scales change back and forth
+    {},
+    dict(padding=2, out_row=6, out_col=6, bias=-5),
+    dict(stride=3, red="Sobel x (vertical edges)", green="zero", blue="Laplacian"),
+    dict(padding=1, stride=2, out_row=1, out_col=2, bias=5, red="box (sum)"),
+    dict(padding=2, stride=1, out_row=3, out_col=0, blue="box (sum)"),
+    {},
+]
+POOL_SETTINGS = [  # one row and two, windows of 1 to 6 cells, 1 to 36 outlines
+    dict(kernel_size=2, stride=2, shift=1),
+    dict(kernel_size=1, stride=1, shift=0),
+    dict(kernel_size=6, stride=4, shift=3),
+    dict(kernel_size=3, stride=1, shift=2),
+    dict(kernel_size=2, stride=3, shift=0),
+    dict(kernel_size=2, stride=2, shift=1),
+]
+
+
+@pytest.mark.parametrize("make, settings", [(Wm.RGBView, RGB_SETTINGS), (Wm.PoolView, POOL_SETTINGS)],
+                         ids=["multichannel", "pooling"])
+def test_live_views_show_what_a_new_one_shows(make, settings):
+    live_matches_fresh(make, settings)
+
+
+@pytest.mark.parametrize("make, good, bad", [
+    (Wm.RGBView, dict(padding=1, out_row=4), [dict(stride=2, out_row=2), dict(red="nope"), dict(out_col=7)]),
+    (Wm.PoolView, dict(kernel_size=3, shift=2), [dict(kernel_size=7), dict(shift=6), dict(shift=-1)]),
+], ids=["multichannel", "pooling"])
+def test_a_refused_setting_leaves_the_picture_as_it_was(make, good, bad):
+    view = make()
+    view.update(**good)
+    before = picture_content(view.figure)
+    for values in bad:
+        with pytest.raises(ValueError):
+            view.update(**values)
+        assert picture_content(view.figure) == before, f"{values} changed the picture"
+
+
+@pytest.mark.parametrize("make, settings", [(Wm.RGBView, RGB_SETTINGS), (Wm.PoolView, POOL_SETTINGS)],
+                         ids=["multichannel", "pooling"])
+def test_the_layout_is_redone_whenever_a_new_figure_would_be_laid_out_differently(make, settings):
+    """update returns False only when the frozen layout is the one a new figure gets: every axes and the
+    suptitle where a freshly laid-out figure puts them."""
+    def places(fig):  # in pixels
+        boxes = [ax.get_position().transformed(fig.transFigure).bounds for ax in fig.axes if ax.get_visible()]
+        return np.array(boxes + [fig.transFigure.transform(fig._suptitle.get_position()).tolist() * 2])
+
+    live = make()
+    render = LiveRender(live)
+    for values in settings + settings[::-1]:
+        render.png(relayout=live.update(**values))
+        fresh = make()
+        LiveRender(fresh).png(relayout=fresh.update(**values))
+        got, want = places(live.figure), places(fresh.figure)
+        assert got.shape == want.shape and np.allclose(got, want, atol=0.5), values
+
+
+def test_cell_labels_drawn_in_one_pass_look_as_texts_drawn_one_by_one():
+    """The grids draw their cell labels in one pass (issue 9); the pixels are those of matplotlib's Text.draw."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    view = Wm.RGBView()
+    view.update(padding=1, red="Laplacian", bias=-3)
+
+    def pixels():
+        canvas = FigureCanvasAgg(view.figure)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba()).copy()
+
+    batched = pixels()
+    labels = [t for ax in view.figure.axes for t in ax.texts]
+    assert len(labels) > 200 and all(type(t).__name__ == "CellLabel" for t in labels)
+    for t in labels:
+        t.__class__ = Text
+    for ax in view.figure.axes:
+        for layer in ax.artists:
+            layer.set_visible(False)
+    one_by_one = pixels()
+    assert np.array_equal(batched, one_by_one)
+    assert not np.array_equal(batched[..., :3].min(-1) < 60, np.zeros(batched.shape[:2], bool))  # drew something
+
+
+def test_static_figures_are_the_views_updated_once():
+    fig = F.pooling_figure(Wm.EXAMPLE_POOL, 3, 3, shift=0)
+    assert [ax.get_visible() for ax in fig.axes] == [True] * 3 + [False] * 3
+    assert tuple(fig.get_size_inches()) == (11, 3.6)
+    with pytest.raises(ValueError, match="this figure draws 3 channels, but x has 2"):
+        F.MultichannelView(3).update(np.ones((2, 4, 4)), np.ones((2, 3, 3)))

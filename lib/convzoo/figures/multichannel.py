@@ -5,10 +5,13 @@ maps share one colour scale per figure, so a weak map looks weak.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ..conv import conv2d
-from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, LiveFigure, draw_grid, new_figure, symmetric_limits
+from .common import _text_colours
 from .common import _fmt_fixed as _fmt
 
 __all__ = [
@@ -17,6 +20,8 @@ __all__ = [
     "filter_bank_figure",
     "feature_maps_figure",
     "pooling_figure",
+    "MultichannelView",
+    "PoolingView",
 ]
 
 
@@ -73,6 +78,7 @@ def multichannel_figure(x, filter, bias=0, stride=1, padding=0, position=None, c
     Row ``c`` shows input channel ``c`` (padding dashed), kernel ``c`` of the filter, and the map that kernel
     makes on that channel alone. The last row adds the maps, adds the bias, and shows that the result is
     exactly ``conv2d`` of the whole input with the whole filter: one filter gives one output channel.
+    Drawn by a :class:`MultichannelView` (the explorer's figure), updated once.
 
     Parameters
     ----------
@@ -98,46 +104,10 @@ def multichannel_figure(x, filter, bias=0, stride=1, padding=0, position=None, c
     'output = sum + bias (3x3)'
     """
     x = np.asarray(x)
-    f = np.asarray(filter)
-    if x.ndim != 3 or f.ndim != 3:
-        raise ValueError(f"x must be (C, H, W) and filter (C, kh, kw), but got shapes {x.shape} and {f.shape}")
-    if x.shape[0] != f.shape[0]:
-        raise ValueError(f"the filter needs one kernel per input channel: x has {x.shape[0]} channels, "
-                         f"but the filter has {f.shape[0]} kernels")
-    c = x.shape[0]
-    kh, kw = f.shape[1:]
-    per_channel = [conv2d(x[ch][None, None], f[ch][None, None], stride=stride, padding=padding)[0, 0]
-                   for ch in range(c)]
-    total = conv2d(x[None], f[None], bias=np.array([bias]), stride=stride, padding=padding)[0, 0]
-    out_shape = total.shape
-    if position is not None:
-        i, j = _check_position(position, out_shape)
-    names = channel_names or [f"channel {ch}" for ch in range(c)]
-    fig, axes = new_figure(c + 1, 3, size=(10.5, 3.0 * (c + 1)),
-                           title=f"One filter ({c}x{kh}x{kw}) on a {c}-channel input "
-                                 f"(stride {stride}, padding {padding}): {c} kernels -> {c} maps -> summed -> 1 map")
-    xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
-    pad_mask = np.ones(xp.shape[1:], bool)
-    pad_mask[padding:padding + x.shape[1], padding:padding + x.shape[2]] = False
-    lim_in = (float(min(x.min(), 0)), float(max(x.max(), 1)))
-    maps_lim = symmetric_limits(np.concatenate([m.ravel() for m in per_channel] + [total.ravel()]))
-    for ch in range(c):
-        hl = None if position is None else (i * stride, j * stride, kh, kw)
-        draw_grid(axes[ch, 0], xp[ch], title=f"input {names[ch]}", padding=pad_mask if padding else None,
-                  highlight=hl, fmt=_fmt, cmap=SEQUENTIAL, vmin=lim_in[0], vmax=lim_in[1])
-        draw_grid(axes[ch, 1], f[ch], title=f"kernel {ch} of the filter", fmt=_fmt, cmap=DIVERGING,
-                  vmin=symmetric_limits(f)[0], vmax=symmetric_limits(f)[1], xlabel="kernel column", ylabel="kernel row")
-        draw_grid(axes[ch, 2], per_channel[ch], title=f"kernel {ch} on {names[ch]} alone", fmt=_fmt,
-                  cmap=DIVERGING, vmin=maps_lim[0], vmax=maps_lim[1],
-                  highlight=None if position is None else (i, j, 1, 1))
-    summed = np.sum(per_channel, axis=0)
-    draw_grid(axes[c, 0], summed, title=f"sum of the {c} maps", fmt=_fmt, cmap=DIVERGING,
-              vmin=maps_lim[0], vmax=maps_lim[1], highlight=None if position is None else (i, j, 1, 1))
-    draw_grid(axes[c, 1], np.array([[bias]]), title="+ bias (one number per filter)", fmt=_fmt, cmap=DIVERGING,
-              xlabel="", ylabel="")
-    draw_grid(axes[c, 2], total, title=f"output = sum + bias ({out_shape[0]}x{out_shape[1]})", fmt=_fmt,
-              cmap=DIVERGING, vmin=maps_lim[0], vmax=maps_lim[1], highlight=None if position is None else (i, j, 1, 1))
-    return fig
+    view = MultichannelView(len(x) if x.ndim == 3 else 1)  # a wrong shape is refused by update, with its reason
+    view.update(x, filter, bias=bias, stride=stride, padding=padding, position=position,
+                channel_names=channel_names)
+    return view.figure
 
 
 def filter_bank_figure(weight, max_filters=8, annotate=None):
@@ -226,6 +196,7 @@ def pooling_figure(x, kernel_size=2, stride=None, shift=0):
 
     With ``shift`` > 0 a second row pools the input moved ``shift`` columns to the right (zeros enter on the
     left) and the titles count how many pooled values changed: the measure of robustness to small shifts.
+    Drawn by a :class:`PoolingView` (the explorer's figure), updated once.
 
     Shape
     -----
@@ -238,38 +209,376 @@ def pooling_figure(x, kernel_size=2, stride=None, shift=0):
     >>> fig.axes[1].get_title()
     'max pool (2x2)'
     """
-    from ..pool import avg_pool2d, max_pool2d
+    view = PoolingView()
+    view.update(x, kernel_size=kernel_size, stride=stride, shift=shift)
+    return view.figure
 
-    x = np.asarray(x)
-    if x.ndim != 2:
-        raise ValueError(f"x must be 2-D (one channel), but got shape {x.shape}")
-    stride = kernel_size if stride is None else stride
-    if not isinstance(shift, (int, np.integer)) or shift < 0 or shift >= x.shape[1]:
-        raise ValueError(f"shift must be an int from 0 to {x.shape[1] - 1} (the input's width - 1), got {shift!r}")
-    inputs = [x]
-    if shift:
-        inputs.append(np.pad(x, ((0, 0), (shift, 0)))[:, :x.shape[1]])
-    results = [(max_pool2d(v[None, None], kernel_size, stride)[0, 0], avg_pool2d(v[None, None].astype(float),
-                kernel_size, stride)[0, 0]) for v in inputs]
-    rows = len(inputs)
-    fig, axes = new_figure(rows, 3, size=(11, 3.6 * rows), squeeze=False,
-                           title=f"Pooling one channel: window {kernel_size}x{kernel_size}, stride {stride}"
-                                 + (f"; bottom row: input shifted right by {shift}" if shift else ""))
-    lo, hi = float(min(x.min(), 0)), float(max(x.max(), 1))
-    k = kernel_size
-    for r, (v, (mx, av)) in enumerate(zip(inputs, results)):
-        name = "input" if r == 0 else f"input shifted by {shift}"
-        draw_grid(axes[r, 0], v, title=name, fmt=_fmt, cmap=SEQUENTIAL, vmin=lo, vmax=hi)
-        from .common import outline
-        for a in range(mx.shape[0]):
-            for b in range(mx.shape[1]):
-                outline(axes[r, 0], a * stride, b * stride, k, k, colour="#d62728" if (a + b) % 2 == 0 else "#ff7f0e",
-                        linewidth=1.5)
-        tmax = f"max pool ({mx.shape[0]}x{mx.shape[1]})"
-        tavg = f"average pool ({av.shape[0]}x{av.shape[1]})"
-        if r == 1:
-            tmax += f": {int(np.sum(mx != results[0][0]))} of {mx.size} changed"
-            tavg += f": {int(np.sum(~np.isclose(av, results[0][1])))} of {av.size} changed"
-        draw_grid(axes[r, 1], mx, title=tmax, fmt=_fmt, cmap=SEQUENTIAL, vmin=lo, vmax=hi)
-        draw_grid(axes[r, 2], av, title=tavg, fmt=_fmt, cmap=SEQUENTIAL, vmin=lo, vmax=hi)
-    return fig
+
+_LAYOUTS: dict = {}
+_ARTISTS: dict = {}
+
+
+def _artists():
+    """The artist classes the grids draw with, by name (``LaidOutText``, ``CellLabel``, ``LabelLayer``), made
+    on first use: importing this module must not import matplotlib."""
+    if _ARTISTS:
+        return _ARTISTS
+    import matplotlib.colors as mcolors
+    from matplotlib.artist import Artist
+    from matplotlib.text import Text
+
+    class LaidOutText(Text):
+        """A Text that lays out a string once per font, alignment and kind of renderer, not on every draw.
+
+        Text lays out its string (font look-up, metrics, alignment) each time it is drawn or measured: for a
+        grid's cell and tick labels, most of an explorer's redraw (issue 9). The layout does not depend on
+        where the text is, so an equal string in an equal font is laid out the same: kept, keyed on all that.
+        """
+
+        def _get_layout(self, renderer):
+            if self._wrap or self.get_usetex() or self.get_transform_rotates_text():
+                return super()._get_layout(renderer)
+            key = (type(renderer), renderer.dpi, self.get_text(), self._fontproperties, self._horizontalalignment,
+                   self._verticalalignment, self._multialignment, self.get_rotation(), self._rotation_mode,
+                   self._linespacing, self._parse_math)
+            layout = _LAYOUTS.get(key)
+            if layout is None:
+                if len(_LAYOUTS) > 5000:
+                    _LAYOUTS.clear()
+                layout = super()._get_layout(renderer)
+                # the font properties are mutable (set_fontsize changes them in place): key on a copy
+                _LAYOUTS[key[:3] + (self._fontproperties.copy(),) + key[4:]] = layout
+            return layout
+
+    class CellLabel(LaidOutText):
+        """A cell label: a Text like any other (``ax.texts`` lists it), drawn by its grid's LabelLayer."""
+
+        def draw(self, renderer):
+            pass
+
+    class LabelLayer(Artist):
+        """Draws a grid's cell labels (CellLabels, one line each, unrotated) in one pass: one transform of all
+        their places and one graphics context, instead of Text.draw's own set-up for each of hundreds."""
+
+        def __init__(self, labels):
+            super().__init__()
+            self.labels = labels
+            self.set_zorder(3)  # a Text's: above the padding, below the outlined windows
+            self.set_in_layout(False)
+
+        def draw(self, renderer):
+            shown = [t for t in self.labels if t.get_visible() and t.get_text()]
+            if not self.get_visible() or not shown:
+                return
+            places = self.axes.transData.transform([(t._x, t._y) for t in shown])
+            height = renderer.get_canvas_width_height()[1]
+            renderer.open_group("cell labels", self.get_gid())
+            gc = renderer.new_gc()
+            for t, (x, y) in zip(shown, places):
+                _, info, _ = t._get_layout(renderer)
+                dx, dy = info[0][2]  # one line: its offset from the text's place
+                gc.set_foreground(mcolors.to_rgba(t.get_color()), isRGBA=True)
+                gc.set_alpha(t.get_alpha())
+                gc.set_antialiased(t._antialiased)
+                t._set_gc_clip(gc)
+                y = y + dy
+                renderer.draw_text(gc, x + dx, height - y if renderer.flipy() else y, t.get_text(),
+                                   t._fontproperties, 0, ismath=False, mtext=t)
+            gc.restore()
+            renderer.close_group("cell labels")
+            self.stale = False
+
+    _ARTISTS.update(LaidOutText=LaidOutText, CellLabel=CellLabel, LabelLayer=LabelLayer)
+    return _ARTISTS
+
+
+class _Grid:
+    """One panel of labelled cells, redrawn in place: the live counterpart of :func:`.common.draw_grid`.
+
+    Built once (an image, a pool of cell labels, one collection each for the cell borders, the padding cells
+    and the outlined windows); :meth:`show` sets them all for new values, so a redraw creates no artist
+    unless the grid outgrows its pool of labels. ``xlabel``/``ylabel`` empty: the panel has no axis labels.
+    """
+
+    def __init__(self, ax, *, xlabel="column", ylabel="row"):
+        from matplotlib.collections import LineCollection, PolyCollection
+
+        self.ax = ax
+        self.image = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, interpolation="none")  # "none": as "nearest", faster
+        # zorders as draw_grid's: borders over the image, padding over the borders, labels, then outlines
+        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)
+        self.padding = PolyCollection([], facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
+                                      zorder=2)
+        self.boxes = PolyCollection([], facecolors="none", joinstyle="miter", zorder=4)
+        for c in (self.borders, self.padding, self.boxes):
+            c.set_in_layout(False)
+            ax.add_collection(c, autolim=False)
+        self.labels = []
+        ax.add_artist(_artists()["LabelLayer"](self.labels))
+        self.shape = None
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        # a title at a fixed height (where it goes anyway, the ticks being below) spares the search for it
+        ax.set_title(" ", y=1.0)
+
+    def show(self, values, *, title, cmap, vmin, vmax, padding=None, boxes=(), box_colours="#d62728",
+             box_width=2.5):
+        """Draw ``values`` ``(rows, cols)``: cells labelled (NaN blank), ``padding`` cells (a bool mask) pale,
+        dashed and labelled with a grey 0, and each ``(row, col, height, width)`` of ``boxes`` outlined."""
+        v = np.asarray(values, dtype=float)
+        rows, cols = v.shape
+        ax, im = self.ax, self.image
+        im.set_data(np.ma.masked_invalid(v))
+        im.set_cmap(cmap)
+        im.set_clim(vmin, vmax)
+        if self.shape != v.shape:
+            # ticks are the slow part of an axes: set them only when the grid's size changes, with fixed
+            # labels (a formatter would format them anew on every draw)
+            ax.set_xticks(np.arange(cols), [str(k) for k in range(cols)])
+            ax.set_yticks(np.arange(rows), [str(k) for k in range(rows)])
+            # matplotlib makes plain Text tick labels; these are measured three times a draw: keep their layout
+            for tick in ax.xaxis.get_major_ticks(cols) + ax.yaxis.get_major_ticks(rows):
+                tick.label1.__class__ = tick.label2.__class__ = _artists()["LaidOutText"]
+            im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))  # imshow fixed it to the first data's shape
+            ax.set_xlim(-0.5, cols - 0.5)
+            ax.set_ylim(rows - 0.5, -0.5)
+            self.borders.set_segments(_border_segments(rows, cols))
+            self.shape = v.shape
+        ax.title.set_text(title)
+        pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
+        self.padding.set_verts([_square(i, j, 1, 1) for i, j in zip(*np.nonzero(pad))])
+        self.boxes.set_verts([_square(*b) for b in boxes])
+        self.boxes.set_edgecolor(box_colours)
+        self.boxes.set_linewidth(box_width)
+        # one label per cell: its value, or a grey 0 on padding (which the value, 0, would only repeat)
+        data = np.isfinite(v) & ~pad
+        size = 10 if max(rows, cols) <= 8 else 7
+        colours = _text_colours(im, v)
+        cells = [(i, j, _fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(data))]
+        cells += [(i, j, "0", "grey", 9) for i, j in zip(*np.nonzero(pad))]
+        while len(self.labels) < len(cells):
+            t = _artists()["CellLabel"](0, 0, "", ha="center", va="center")
+            t.set_in_layout(False)  # inside the axes: cannot change its margins
+            self.labels.append(ax._add_text(t))
+        for t, (i, j, text, colour, fontsize) in zip(self.labels, cells):
+            t.set_position((j, i))
+            t.set_text(text)
+            t.set_color(colour)
+            t.set_fontsize(fontsize)
+            t.set_visible(True)
+        for t in self.labels[len(cells):]:
+            t.set_visible(False)
+
+    def margins(self) -> tuple:
+        """What of this panel can move the figure's layout (see :func:`_layout_key`)."""
+        rows, cols = self.shape
+        return (_digits_alike(self.ax.get_title()), self.ax.get_xlabel(), self.ax.get_ylabel(),
+                len(str(rows - 1)), len(str(cols - 1)), rows / cols)
+
+
+def _square(row, col, height, width):
+    """The corners of the cells ``[row, row + height) x [col, col + width)`` in data coordinates."""
+    x0, y0 = col - 0.5, row - 0.5
+    return [(x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height)]
+
+
+def _border_segments(rows, cols):
+    """The lines between the cells of a ``rows x cols`` grid, as segments for a LineCollection."""
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    return ([[(x, ys[0]), (x, ys[-1])] for x in xs] + [[(xs[0], y), (xs[-1], y)] for y in ys])
+
+
+def _digits_alike(text: str) -> str:
+    """``text`` with every digit a 0: the default font's digits are equally wide, so a title that differs only
+    in its digits takes the same room."""
+    return re.sub(r"\d", "0", text)
+
+
+def _layout_key(fig, grids) -> tuple:
+    """Everything that decides the figure's layout: its size, suptitle, and each visible panel's margins
+    (titles and tick labels up to their digits, axis labels, the grid's aspect). Equal keys, equal layouts."""
+    return (tuple(fig.get_size_inches()), _digits_alike(fig.get_suptitle()),
+            tuple(g.margins() for g in grids if g.ax.get_visible()))
+
+
+class _GridFigure(LiveFigure):
+    """A LiveFigure made of :class:`_Grid` panels: it knows when an update moved the layout."""
+
+    def __init__(self, figure, grids):
+        self.grids = grids
+        # set with set_text: Figure.suptitle() would put it back where the layout had moved it from
+        self.title = figure.suptitle(" ")
+        self._layout = None
+        super().__init__(figure)
+
+    def _layout_changed(self) -> bool:
+        """True when the layout must be recomputed: on the first update, then when :func:`_layout_key` changes."""
+        key = _layout_key(self.figure, self.grids)
+        changed, self._layout = key != self._layout, key
+        if changed:
+            # Constrained layout starts from where the axes are, and with fixed-aspect axes it does not land
+            # in the same place from everywhere: start it from the grid's own places, as a new figure would.
+            for ax in self.figure.axes:
+                ax.set_subplotspec(ax.get_subplotspec())
+        return changed
+
+
+class MultichannelView(_GridFigure):
+    """The figure of :func:`multichannel_figure`, built once for ``channels`` input channels and redrawn in place.
+
+    :meth:`update` takes :func:`multichannel_figure`'s arguments; an explorer calls it on every change of
+    its controls (tens of ms instead of hundreds for a new figure).
+
+    Shape
+    -----
+    ``channels + 1`` rows of 3 panels; ``x``: ``(channels, H, W)``, ``filter``: ``(channels, kh, kw)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> view = MultichannelView(2)
+    >>> view.update(np.ones((2, 4, 4), int), np.ones((2, 3, 3), int), padding=1)
+    True
+    >>> view.figure.axes[-1].get_title()
+    'output = sum + bias (4x4)'
+    >>> view.update(np.ones((2, 4, 4), int), np.ones((2, 3, 3), int), bias=2, padding=1)  # only the data
+    False
+    """
+
+    def __init__(self, channels: int = 3):
+        self.channels = c = int(channels)
+        fig, axes = new_figure(c + 1, 3, size=(10.5, 3.0 * (c + 1)), squeeze=False)
+        kernel_labels = dict(xlabel="kernel column", ylabel="kernel row")
+        self.inputs = [_Grid(axes[ch, 0]) for ch in range(c)]
+        self.kernels = [_Grid(axes[ch, 1], **kernel_labels) for ch in range(c)]
+        self.maps = [_Grid(axes[ch, 2]) for ch in range(c)]
+        self.summed, self.bias, self.output = (_Grid(axes[c, 0]), _Grid(axes[c, 1], xlabel="", ylabel=""),
+                                               _Grid(axes[c, 2]))
+        super().__init__(fig, self.inputs + self.kernels + self.maps + [self.summed, self.bias, self.output])
+
+    def update(self, x, filter, bias=0, stride=1, padding=0, position=None, channel_names=None) -> bool:
+        x = np.asarray(x)
+        f = np.asarray(filter)
+        if x.ndim != 3 or f.ndim != 3:
+            raise ValueError(f"x must be (C, H, W) and filter (C, kh, kw), but got shapes {x.shape} and {f.shape}")
+        if x.shape[0] != f.shape[0]:
+            raise ValueError(f"the filter needs one kernel per input channel: x has {x.shape[0]} channels, "
+                             f"but the filter has {f.shape[0]} kernels")
+        c = x.shape[0]
+        if c != self.channels:
+            raise ValueError(f"this figure draws {self.channels} channels, but x has {c}")
+        kh, kw = f.shape[1:]
+        per_channel = [conv2d(x[ch][None, None], f[ch][None, None], stride=stride, padding=padding)[0, 0]
+                       for ch in range(c)]
+        total = conv2d(x[None], f[None], bias=np.array([bias]), stride=stride, padding=padding)[0, 0]
+        out_shape = total.shape
+        outlined = position is not None
+        if outlined:
+            i, j = _check_position(position, out_shape)
+        names = channel_names or [f"channel {ch}" for ch in range(c)]
+        # every value is valid: only now change the picture
+        self.title.set_text(f"One filter ({c}x{kh}x{kw}) on a {c}-channel input (stride {stride}, padding "
+                             f"{padding}): {c} kernels -> {c} maps -> summed -> 1 map")
+        xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))
+        pad_mask = np.ones(xp.shape[1:], bool)
+        pad_mask[padding:padding + x.shape[1], padding:padding + x.shape[2]] = False
+        lim_in = (float(min(x.min(), 0)), float(max(x.max(), 1)))
+        lim_f = symmetric_limits(f)
+        lim_maps = symmetric_limits(np.concatenate([m.ravel() for m in per_channel] + [total.ravel()]))
+        window = [(i * stride, j * stride, kh, kw)] if outlined else []
+        cell = [(i, j, 1, 1)] if outlined else []
+        maps = dict(cmap=DIVERGING, vmin=lim_maps[0], vmax=lim_maps[1], boxes=cell)
+        for ch in range(c):
+            self.inputs[ch].show(xp[ch], title=f"input {names[ch]}", padding=pad_mask, boxes=window,
+                                 cmap=SEQUENTIAL, vmin=lim_in[0], vmax=lim_in[1])
+            self.kernels[ch].show(f[ch], title=f"kernel {ch} of the filter", cmap=DIVERGING, vmin=lim_f[0],
+                                  vmax=lim_f[1])
+            self.maps[ch].show(per_channel[ch], title=f"kernel {ch} on {names[ch]} alone", **maps)
+        self.summed.show(np.sum(per_channel, axis=0), title=f"sum of the {c} maps", **maps)
+        lim_b = symmetric_limits([bias])
+        self.bias.show([[bias]], title="+ bias (one number per filter)", cmap=DIVERGING, vmin=lim_b[0],
+                       vmax=lim_b[1])
+        self.output.show(total, title=f"output = sum + bias ({out_shape[0]}x{out_shape[1]})", **maps)
+        return self._layout_changed()
+
+
+class PoolingView(_GridFigure):
+    """The figure of :func:`pooling_figure`, built once and redrawn in place.
+
+    Two rows of three panels; with ``shift=0`` the second row is hidden and the figure half as tall.
+
+    Shape
+    -----
+    ``x``: ``(H, W)``; pooled maps ``(floor((H - k) / s) + 1, floor((W - k) / s) + 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> view = PoolingView()
+    >>> view.update(np.arange(16).reshape(4, 4), shift=1)
+    True
+    >>> view.figure.axes[4].get_title()
+    'max pool (2x2): 4 of 4 changed'
+    """
+
+    def __init__(self):
+        fig, axes = new_figure(2, 3, size=(11, 7.2), squeeze=False)
+        self.axes = axes
+        self._spec = [[ax.get_subplotspec() for ax in row] for row in axes]
+        self.rows = [[_Grid(ax) for ax in row] for row in axes]
+        super().__init__(fig, [g for row in self.rows for g in row])
+
+    def update(self, x, kernel_size=2, stride=None, shift=0) -> bool:
+        from ..pool import avg_pool2d, max_pool2d
+
+        x = np.asarray(x)
+        if x.ndim != 2:
+            raise ValueError(f"x must be 2-D (one channel), but got shape {x.shape}")
+        stride = kernel_size if stride is None else stride
+        if not isinstance(shift, (int, np.integer)) or shift < 0 or shift >= x.shape[1]:
+            raise ValueError(f"shift must be an int from 0 to {x.shape[1] - 1} (the input's width - 1), "
+                             f"got {shift!r}")
+        inputs = [x]
+        if shift:
+            inputs.append(np.pad(x, ((0, 0), (shift, 0)))[:, :x.shape[1]])
+        results = [(max_pool2d(v[None, None], kernel_size, stride)[0, 0],
+                    avg_pool2d(v[None, None].astype(float), kernel_size, stride)[0, 0]) for v in inputs]
+        # every value is valid: only now change the picture
+        self.title.set_text(f"Pooling one channel: window {kernel_size}x{kernel_size}, stride {stride}"
+                     + (f"; bottom row: input shifted right by {shift}" if shift else ""))
+        self._show_rows(len(inputs))
+        lo, hi = float(min(x.min(), 0)), float(max(x.max(), 1))
+        colours = dict(cmap=SEQUENTIAL, vmin=lo, vmax=hi)
+        for r, (v, (mx, av)) in enumerate(zip(inputs, results)):
+            # every pooling window outlined, neighbours in two alternating colours
+            a, b = np.indices(mx.shape).reshape(2, -1)
+            windows = [(p * stride, q * stride, kernel_size, kernel_size) for p, q in zip(a, b)]
+            tint = np.where((a + b) % 2 == 0, "#d62728", "#ff7f0e")
+            grid_in, grid_max, grid_avg = self.rows[r]
+            grid_in.show(v, title="input" if r == 0 else f"input shifted by {shift}", boxes=windows,
+                         box_colours=list(tint), box_width=1.5, **colours)
+            tmax = f"max pool ({mx.shape[0]}x{mx.shape[1]})"
+            tavg = f"average pool ({av.shape[0]}x{av.shape[1]})"
+            if r == 1:
+                tmax += f": {int(np.sum(mx != results[0][0]))} of {mx.size} changed"
+                tavg += f": {int(np.sum(~np.isclose(av, results[0][1])))} of {av.size} changed"
+            grid_max.show(mx, title=tmax, **colours)
+            grid_avg.show(av, title=tavg, **colours)
+        return self._layout_changed()
+
+    def _show_rows(self, n):
+        """Show the first ``n`` (1 or 2) rows of panels, on a figure sized for them."""
+        fig = self.figure
+        if n == 1:
+            gs = self._spec[0][0].get_gridspec()
+            specs = [gs[:, j] for j in range(3)]  # the top row takes the whole (half as tall) figure
+        else:
+            specs = self._spec[0]
+        for ax, spec in zip(self.axes[0], specs):
+            if ax.get_subplotspec() != spec:
+                ax.set_subplotspec(spec)
+        for ax in self.axes[1]:
+            ax.set_visible(n == 2)
+            ax.set_in_layout(n == 2)
+        if fig.get_size_inches()[1] != 3.6 * n:
+            fig.set_size_inches(11, 3.6 * n)
