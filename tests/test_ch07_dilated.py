@@ -5,7 +5,8 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+import figure_checks
+from figure_checks import explorer_says, live_matches_fresh, titled_and_labelled
 
 import convzoo as cz
 from convzoo.figures import dilated as F
@@ -256,6 +257,46 @@ def test_parse_rates_and_draw_footprint():
             Wd.draw_footprint(bad)
     with pytest.raises(ValueError, match="at least 2"):
         Wd.draw_footprint("1", kernel_size=1)
+
+
+@pytest.fixture
+def nan_safe(monkeypatch):
+    """Holes are masked (NaN) in picture_content, and nan != nan in a list: compare each item's repr instead."""
+    original = figure_checks.picture_content
+    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: [repr(item) for item in original(fig)])
+
+
+def test_footprint_view_updated_in_place_shows_what_a_fresh_one_shows(nan_safe):
+    """2-D with and without written counts, 1-D with and without holes, and back: the colour bar, the labels,
+    the stems and the legend come and go."""
+    Wd = pytest.importorskip("convzoo.widgets.dilated")
+    live_matches_fresh(Wd.FootprintView, [
+        dict(rates="2, 2, 2"),                                # holes, counts written
+        dict(rates="1, 2, 4, 8", kernel_size=7),              # 91 wide: no counts written
+        dict(rates="2, 2, 2", dims="1-D"),                    # holes crossed, legend
+        dict(rates="1", kernel_size=2, dims="1-D"),           # no holes, no legend
+        dict(rates="1", kernel_size=2),                       # 2 wide, half offsets
+        dict(rates="1, 2, 3", dims="1-D"),
+        dict(rates="2, 2, 2"),
+    ])
+
+
+def test_footprint_view_lays_out_only_for_a_switch_and_keeps_its_picture_on_a_bad_setting(nan_safe):
+    Wd = pytest.importorskip("convzoo.widgets.dilated")
+    from convzoo.widgets.render import LiveRender
+
+    view = Wd.FootprintView()
+    render = LiveRender(view)  # as in the explorer: laid out when update says so, then painted
+    render.png(relayout=view.update("1, 2, 4"))
+    for k in (2, 4, 5, 3):  # new ranges of ticks and colours: the padded labels keep the margins
+        assert view.update("1, 2, 4", kernel_size=k) is False
+        render.png(relayout=False)
+    assert view.update("1, 2, 4", dims="1-D") is True
+    before = figure_checks.picture_content(view.figure)
+    for bad in (dict(rates="1, x"), dict(rates="64, 64"), dict(kernel_size=1), dict(dims="3-D")):
+        with pytest.raises(ValueError):
+            view.update(**{**dict(rates="2, 2, 2"), **bad})
+        assert figure_checks.picture_content(view.figure) == before
 
 
 def test_footprint_explorer_builds_and_reports_bad_settings():

@@ -190,13 +190,23 @@ def _relayout(fig) -> bool:
 
 
 def _wide_titles(fig) -> tuple:
-    """The titles that may be wider than their axes as the axes now sit: constrained layout widens the
-    margins for them, so a change of them needs a new layout, while a narrower single-line title can change
-    freely. Compare the result before and after an update (same positions). Conservative: every character
-    counted 0.65 em wide (DejaVu's digits are 0.64 em)."""
-    width = fig.get_figwidth() * fig.dpi
-    return tuple(ax.get_title() for ax in fig.axes if 0.65 * ax.title.get_fontsize() * max(
-        map(len, ax.get_title().splitlines() or [""])) > 0.9 * ax.get_position().width * width)
+    """The titles wider than their axes as the axes now sit: constrained layout widens the margins for
+    them, so a change of them needs a new layout, while a narrower title can change freely (its height
+    stays). Compare the result before and after an update (same positions). Measured with the canvas's
+    renderer (an explorer's caches text sizes), else with a bare Agg renderer."""
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    canvas = fig.canvas
+    renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else RendererAgg(1, 1, fig.dpi)
+    scale = fig.get_figwidth() * fig.dpi
+
+    def width(text):
+        prop = text.get_fontproperties()
+        return max(renderer.get_text_width_height_descent(line, prop, False)[0]
+                   for line in text.get_text().splitlines() or [""])
+
+    return tuple(ax.get_title() for ax in fig.axes
+                 if ax.get_title() and width(ax.title) > 0.98 * ax.get_position().width * scale)
 
 
 class SlideView(LiveFigure):

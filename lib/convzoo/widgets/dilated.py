@@ -1,9 +1,10 @@
 """Explorer of chapter 7: type a stack of dilation rates, see which input pixels reach one output.
 
 :func:`footprint_explorer` has a text box for the rates ("1, 2, 4"), a slider for the kernel size and a
-switch for 2-D or 1-D. Each setting is drawn by :func:`draw_footprint`: the footprint (paths from every
-input pixel to one output, :func:`convzoo.footprint`) with the gridding holes in grey, and the receptive
-field against the same stack without dilation. Text that is not a list of positive integers, or a stack
+switch for 2-D or 1-D. Each setting is drawn by one :class:`FootprintView`, updated in place (the picture
+of :func:`draw_footprint`): the footprint (paths from every input pixel to one output,
+:func:`convzoo.footprint`) with the gridding holes in grey, and the receptive field against the same stack
+without dilation. Text that is not a list of positive integers, or a stack
 too wide to draw, gets a message in the widget.
 """
 from __future__ import annotations
@@ -12,12 +13,14 @@ import re
 
 import ipywidgets as W
 import numpy as np
+from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
-from ..figures.common import SEQUENTIAL, new_figure
+from ..figures.common import SEQUENTIAL, LiveFigure, new_figure
+from ..figures.correlation import _relayout, _wide_titles
 from ..figures.dilated import rates_label
 
-__all__ = ["parse_rates", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
+__all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
 
 MAX_FIELD = 129
 """The widest receptive field the explorer draws (pixels per axis)."""
@@ -56,8 +59,171 @@ def parse_rates(text) -> list[int]:
     return rates
 
 
+class _PaddedFormatter(ScalarFormatter):
+    """Tick labels all ``width`` digits wide: padded with figure spaces (as wide as a digit, invisible) on
+    the ``side`` away from the axis, so a new range of ticks does not change the margins (no new layout)."""
+
+    def __init__(self, width: int, side: str = "left"):
+        super().__init__()
+        self.width, self.side = width, side
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        return label.rjust(self.width, "\u2007") if self.side == "left" else label.ljust(self.width, "\u2007")
+
+
+class FootprintView(LiveFigure):
+    """The footprint of a stack of dilated layers and its receptive field (see :func:`draw_footprint`),
+    updated in place from stack to stack.
+
+    One axes shows either the 2-D footprint (an image, a pool of count labels, a colour bar) or the 1-D one
+    (stems and dots as two collections, holes as crosses). Tick labels are padded to a fixed width, so a
+    new stack or kernel size keeps the layout; switching between 2-D and 1-D (another figure size, the
+    colour bar made or removed) lays the figure out again.
+
+    Shape
+    -----
+    ``counts``: ``(F, F)`` in 2-D or ``(F,)`` in 1-D, ``F = 1 + sum(d * (k - 1))`` at most :data:`MAX_FIELD`.
+
+    Examples
+    --------
+    >>> view = FootprintView()
+    >>> view.update("2, 2, 2"), view.update("1, 2, 3"), view.update("1, 2", dims="1-D")
+    (True, False, True)
+    >>> view.figure.axes[0].get_title()
+    '7 of 7 inputs reached (100%), 9 paths'
+    """
+
+    SIZES = {"2-D": (6.4, 5.4), "1-D": (7.0, 3.4)}  # 2-D: a title of 5-digit counts fits over the axes
+
+    def __init__(self):
+        from matplotlib.collections import LineCollection
+
+        fig, self.ax = new_figure(size=self.SIZES["2-D"])
+        ax = self.ax
+        self.suptitle = fig.suptitle(" ")
+        self.im = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, vmin=1, vmax=2)
+        self.texts = []
+        self.cbar = None
+        self.stems = LineCollection([], linewidth=2)
+        ax.add_collection(self.stems, autolim=False)
+        self.dots = ax.scatter([], [], s=14, zorder=3)
+        self.holes = ax.scatter([], [], marker="x", color="#b30000", s=24, zorder=4, label="hole (0 paths)")
+        self.legend = ax.legend(loc="upper right", fontsize=8)
+        ax.xaxis.set_major_formatter(_PaddedFormatter(0))  # below the axes: only its height counts
+        self.dims = None
+        super().__init__(fig)
+
+    def update(self, rates="1, 2, 4", kernel_size=3, dims="2-D") -> bool:
+        rs = parse_rates(rates)
+        k = int(kernel_size)
+        if k < 2:
+            raise ValueError(f"kernel_size must be at least 2 (a 1x1 kernel has no gaps to dilate), "
+                             f"but got {kernel_size!r}")
+        if dims not in ("2-D", "1-D"):
+            raise ValueError(f"dims must be '2-D' or '1-D', but got {dims!r}")
+        field = 1 + sum(d * (k - 1) for d in rs)
+        if field > MAX_FIELD:
+            raise ValueError(f"rates {rates_label(rs)} with k = {k} give a receptive field of {field} pixels; "
+                             f"the explorer draws at most {MAX_FIELD}: use smaller rates or fewer layers")
+        plain = 1 + len(rs) * (k - 1)
+        counts = footprint(rs, k, ndim=2 if dims == "2-D" else 1)
+        reached = int(np.count_nonzero(counts))
+        offsets = np.arange(field) - (field - 1) / 2
+        wide = _wide_titles(self.figure)
+        before = self._margins()
+        switched = dims != self.dims
+        if switched:
+            self._switch(dims)
+        self.suptitle.set_text(f"{len(rs)} layers of {k}" + (f"x{k}" if dims == "2-D" else "")
+                               + f", rates {rates_label(rs)}: receptive field {field} (no dilation: {plain})")
+        self.ax.set_title(f"{reached} of {counts.size} " + ("pixels" if dims == "2-D" else "inputs")
+                          + f" reached ({100 * reached / counts.size:.0f}%), {int(counts.sum())} paths")
+        lo, hi = offsets[0] - 0.5, offsets[-1] + 0.5
+        self.ax.set_xlim(lo, hi)
+        if dims == "2-D":
+            self._show_2d(counts, offsets, lo, hi, labelled=field <= 15)
+        else:
+            self._show_1d(counts, offsets)
+        changed = switched or self._margins() != before or _wide_titles(self.figure) != wide
+        return changed and _relayout(self.figure)
+
+    def _switch(self, dims: str) -> None:
+        """Size, axes look and which artists show, for 2-D or 1-D; the colour bar exists only in 2-D."""
+        two = dims == "2-D"
+        self.dims = dims
+        self.figure.set_size_inches(*self.SIZES[dims])
+        ax = self.ax
+        ax.set_aspect("equal" if two else "auto")
+        ax.set_facecolor("#d9d9d9" if two else "white")  # in 2-D the masked holes let this grey show through
+        ax.set_xlabel("column offset from the output" if two else "input offset from the output")
+        ax.set_ylabel("row offset from the output" if two else "paths to the output")
+        # an offset is 3 characters at most ("-64"), or 4 for a half ("-0.5"); 1-D counts get 6 and then an exponent
+        ax.yaxis.set_major_formatter(_PaddedFormatter(4 if two else 6))
+        self.im.set_visible(two)
+        for artist in (self.stems, self.dots, self.holes):
+            artist.set_visible(not two)
+        if not two:
+            for t in self.texts:
+                t.set_visible(False)
+        if two and self.cbar is None:
+            self.cbar = self.figure.colorbar(self.im, ax=ax, shrink=0.8, use_gridspec=False,
+                                             label="paths (grey: 0, a gridding hole)",
+                                             format=_PaddedFormatter(6, side="right"))
+        elif not two and self.cbar is not None:
+            self.cbar.remove()
+            self.cbar = None
+
+    def _show_2d(self, counts, offsets, lo, hi, labelled: bool) -> None:
+        top = float(counts.max())
+        self.im.set_data(np.ma.masked_equal(counts.astype(float), 0))
+        self.im.set_extent((lo, hi, hi, lo))
+        self.im.set_clim(1, max(top, 2.0))
+        self.ax.set_ylim(hi, lo)
+        cells = list(np.ndenumerate(counts)) if labelled else []
+        while len(self.texts) < len(cells):
+            t = self.ax.text(0, 0, "", ha="center", va="center", fontsize=7)
+            t.set_in_layout(False)
+            self.texts.append(t)
+        for t, ((i, j), v) in zip(self.texts, cells):
+            t.set_position((offsets[j], offsets[i]))
+            t.set_text(str(int(v)))
+            t.set_color("#555555" if v == 0 else ("black" if v > 0.6 * top else "white"))
+            t.set_visible(True)
+        for t in self.texts[len(cells):]:
+            t.set_visible(False)
+        self.legend.set_visible(False)
+
+    def _show_1d(self, counts, offsets) -> None:
+        colours = np.where(counts == 0, "#bdbdbd", "#21918c")
+        self.stems.set_segments([[(x, 0), (x, c)] for x, c in zip(offsets, counts)])
+        self.stems.set_color(colours)
+        self.dots.set_offsets(np.column_stack([offsets, counts]))
+        self.dots.set_facecolor(colours)
+        self.dots.set_edgecolor(colours)
+        holes = offsets[counts == 0]
+        self.holes.set_offsets(np.column_stack([holes, np.zeros(holes.size)]))
+        self.legend.set_visible(holes.size > 0)
+        top = float(counts.max())
+        self.ax.set_ylim(-0.05 * top, 1.05 * top)  # what autoscaling gave the stems from 0 to the largest count
+
+    def _margins(self) -> tuple:
+        """What decides the margins besides the titles: the exponents above the y axis and the colour bar
+        (their labels are padded to one width)."""
+        axes = [self.ax.yaxis] + ([self.cbar.ax.yaxis] if self.cbar is not None else [])
+        out = []
+        for axis in axes:
+            formatter = axis.get_major_formatter()
+            formatter.format_ticks(axis.get_majorticklocs())
+            out.append(formatter.get_offset())
+        return tuple(out)
+
+
 def draw_footprint(rates="1, 2, 4", kernel_size=3, dims="2-D"):
     """The footprint of a stack of dilated layers (stride 1), and its receptive field against no dilation.
+
+    Drawn by a :class:`FootprintView`: in 2-D the paths from every input pixel to one output as colours
+    (counts written when the field is at most 15 wide), holes in grey; in 1-D as stems, holes crossed.
 
     Parameters
     ----------
@@ -77,50 +243,9 @@ def draw_footprint(rates="1, 2, 4", kernel_size=3, dims="2-D"):
     >>> fig.axes[0].get_title()
     '49 of 169 pixels reached (29%), 729 paths'
     """
-    rs = parse_rates(rates)
-    k = int(kernel_size)
-    if k < 2:
-        raise ValueError(f"kernel_size must be at least 2 (a 1x1 kernel has no gaps to dilate), but got {kernel_size!r}")
-    if dims not in ("2-D", "1-D"):
-        raise ValueError(f"dims must be '2-D' or '1-D', but got {dims!r}")
-    field = 1 + sum(d * (k - 1) for d in rs)
-    if field > MAX_FIELD:
-        raise ValueError(f"rates {rates_label(rs)} with k = {k} give a receptive field of {field} pixels; "
-                         f"the explorer draws at most {MAX_FIELD}: use smaller rates or fewer layers")
-    plain = 1 + len(rs) * (k - 1)
-    counts = footprint(rs, k, ndim=2 if dims == "2-D" else 1)
-    reached = int(np.count_nonzero(counts))
-    offsets = np.arange(field) - (field - 1) / 2
-    title = (f"{len(rs)} layers of {k}" + (f"x{k}" if dims == "2-D" else "") + f", rates {rates_label(rs)}: "
-             f"receptive field {field} (no dilation: {plain})")
-    panel = (f"{reached} of {counts.size} " + ("pixels" if dims == "2-D" else "inputs")
-             + f" reached ({100 * reached / counts.size:.0f}%), {int(counts.sum())} paths")
-    fig, ax = new_figure(size=(5.6, 5.0) if dims == "2-D" else (7.0, 3.4), title=title)
-    lo, hi = offsets[0] - 0.5, offsets[-1] + 0.5
-    if dims == "2-D":
-        shown = np.ma.masked_equal(counts.astype(float), 0)
-        ax.set_facecolor("#d9d9d9")  # the masked holes let this grey show through
-        im = ax.imshow(shown, cmap=SEQUENTIAL, vmin=1, vmax=max(float(counts.max()), 2.0), extent=(lo, hi, hi, lo))
-        if field <= 15:
-            for (i, j), v in np.ndenumerate(counts):
-                ax.text(offsets[j], offsets[i], str(int(v)), ha="center", va="center", fontsize=7,
-                        color="#555555" if v == 0 else ("black" if v > 0.6 * counts.max() else "white"))
-        fig.colorbar(im, ax=ax, shrink=0.8, label="paths (grey: 0, a gridding hole)")
-        ax.set_xlabel("column offset from the output")
-        ax.set_ylabel("row offset from the output")
-    else:
-        colours = np.where(counts == 0, "#bdbdbd", "#21918c")
-        ax.vlines(offsets, 0, counts, colors=colours, linewidth=2)
-        ax.scatter(offsets, counts, c=colours, s=14, zorder=3)
-        holes = offsets[counts == 0]
-        if holes.size:
-            ax.scatter(holes, np.zeros(holes.size), marker="x", color="#b30000", s=24, zorder=4, label="hole (0 paths)")
-            ax.legend(loc="upper right", fontsize=8)
-        ax.set_xlim(lo, hi)
-        ax.set_xlabel("input offset from the output")
-        ax.set_ylabel("paths to the output")
-    ax.set_title(panel)
-    return fig
+    view = FootprintView()
+    view.update(rates, kernel_size, dims)
+    return view.figure
 
 
 def footprint_explorer(rates="1, 2, 4", kernel_size=3, dims="2-D"):
@@ -142,7 +267,7 @@ def footprint_explorer(rates="1, 2, 4", kernel_size=3, dims="2-D"):
 
     text = rates if isinstance(rates, str) else rates_label(rates)
     return explorer(
-        draw_footprint,
+        FootprintView(),
         title="Which input pixels reach one output of a dilated stack?",
         description="Type one dilation rate per layer (e.g. 2, 2, 2 or 1, 2, 3 or 1, 2, 4, 8). Grey cells inside "
                     "the receptive field are never seen (gridding); colours count the paths.",
