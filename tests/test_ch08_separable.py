@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from figure_checks import explorer_says, titled_and_labelled
+from figure_checks import explorer_says, live_matches_fresh, picture_content, titled_and_labelled
 
 import convzoo as cz
 
@@ -152,3 +152,47 @@ def test_cost_draw_and_explorer():
         Ws.draw_separable_cost(0, 128, 3, 5)
     explorer_says(Ws.separable_cost_explorer(),
                   ({"kernel_size": 5}, ""))
+
+
+# ---- the explorers' live figures: updated in place, they show what a fresh figure shows ----------------
+def test_low_rank_live_view_shows_what_a_fresh_one_shows_and_refuses_without_change():
+    pytest.importorskip("ipywidgets")
+    from convzoo.widgets import separable as Ws
+
+    # 5x5 and 3x3 kernels back and forth (cells, bars and their values come and go), all ranks
+    settings = [dict(kernel="photo patch (5x5)", rank=1), dict(kernel="Sobel x (3x3)", rank=1),
+                dict(kernel="random (5x5)", rank=5), dict(kernel="Laplacian (3x3)", rank=3),
+                dict(kernel="disk (5x5)", rank=2), dict(kernel="Gaussian (5x5)", rank=4),
+                dict(kernel="Laplacian (3x3)", rank=2), dict(kernel="photo patch (5x5)", rank=1)]
+    live_matches_fresh(Ws.NamedKernelView, settings)
+    v = Ws.NamedKernelView()
+    assert v.update("random (5x5)", 4) is True                        # the first picture is laid out
+    assert v.update("Sobel x (3x3)", 2) is False                      # another kernel and rank: same margins
+    before = picture_content(v.figure)
+    with pytest.raises(ValueError, match="rank must be between 1 and 3"):
+        v.update("Laplacian (3x3)", 4)
+    with pytest.raises(ValueError, match="unknown kernel"):
+        v.update("nope", 1)
+    assert picture_content(v.figure) == before
+    view = F.LowRankView((3, 3))
+    view.update(SOBEL, 1)
+    before = picture_content(view.figure)
+    with pytest.raises(ValueError, match="at most 3x3"):
+        view.update(np.ones((4, 4)), 1)
+    with pytest.raises(TypeError, match="rank must be an int"):
+        view.update(SOBEL, 1.5)
+    assert picture_content(view.figure) == before
+
+
+def test_cost_live_view_shows_what_a_fresh_one_shows_and_refuses_without_change():
+    settings = [dict(), dict(in_channels=1, out_channels=1, kernel_size=1, output_size=1),
+                dict(in_channels=1024, out_channels=1024, kernel_size=9, output_size=224, depth_multiplier=4),
+                dict(in_channels=3, out_channels=128, kernel_size=3, output_size=5), dict()]
+    live_matches_fresh(F.CostView, settings)
+    v = F.CostView()
+    v.update(32, 64, 3, 56)
+    assert v.update(33, 64, 3, 56) is False                           # a neighbouring setting: same margins
+    before = picture_content(v.figure)
+    with pytest.raises(ValueError, match="in_channels"):
+        v.update(0, 128, 3, 5)
+    assert picture_content(v.figure) == before

@@ -14,6 +14,9 @@
 - :func:`cost_figure`: multiply-adds of a standard layer against depthwise + pointwise.
 
 Every number a reader must check is written in its cell (:func:`.common.draw_grid`).
+
+The explorers' two figures are live (:class:`.common.LiveFigure`), updated in place on every slider move
+(issue 9): :class:`LowRankView` draws :func:`low_rank_figure`, :class:`CostView` :func:`cost_figure`.
 """
 from __future__ import annotations
 
@@ -25,10 +28,11 @@ from ..separable import depthwise_conv2d, separate_kernel, spatially_separable_c
 from .common import (DIVERGING, SEQUENTIAL, _numbers, _shared_colours, _vector, draw_grid, new_figure, show_image,
                      symmetric_limits)
 from .common import _fmt_compact as _fmt
+from .pointwise import _LiveGrid, _LiveLayout, _set_ticks  # the in-place grid and layout key of chapter 4
 
 __all__ = [
-    "outer_product_figure", "two_pass_figure", "low_rank_figure", "rank_error_figure", "depthwise_figure",
-    "connectivity_figure", "channel_rank_figure", "cost_figure",
+    "LowRankView", "CostView", "outer_product_figure", "two_pass_figure", "low_rank_figure", "rank_error_figure",
+    "depthwise_figure", "connectivity_figure", "channel_rank_figure", "cost_figure",
 ]
 
 
@@ -124,13 +128,119 @@ def two_pass_figure(image, vertical, horizontal):
     return fig
 
 
+class LowRankView(_LiveLayout):
+    """A kernel, its best rank-r approximation, the error left and the singular values
+    (:func:`low_rank_figure`), built once for kernels up to ``largest`` and updated in place.
+
+    Parameters
+    ----------
+    largest : (int, int)
+        The largest kernel it will draw (its grids keep that kernel's cell size).
+
+    Shape
+    -----
+    :meth:`update` takes a ``(kh, kw)`` kernel with ``kh <= largest[0]`` and ``kw <= largest[1]``, and
+    ``1 <= rank <= min(kh, kw)``.
+
+    Examples
+    --------
+    >>> v = LowRankView((5, 5))
+    >>> v.update([[0, 1, 0], [1, -4, 1], [0, 1, 0]], rank=1, name="Laplacian")
+    True
+    >>> v.update(np.outer([1, 2, 1], [1, 0, -1]), rank=2, name="Sobel")    # numbers change, margins do not
+    False
+    >>> v.figure.axes[3].get_title().splitlines()[1]
+    'relative error = 0.000'
+    """
+
+    KEPT, DROPPED = "#3b528b", "#fde725"
+
+    def __init__(self, largest=(9, 9)):
+        rows, cols = largest
+        self.largest = (rows, cols)
+        fig, axes = new_figure(1, 4, size=(11.5, 3.5), title=" ")
+        self.grids = [_LiveGrid(ax, rows, cols) for ax in axes[:3]]
+        axes[0].set_xlabel("column")
+        axes[0].set_ylabel("row")
+        for ax in axes[1:3]:   # the same rows and columns as the kernel's: no index ticks
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in axes[:3]:
+            ax.set_title(" ")
+        ax = self.bar_axes = axes[3]
+        n = min(rows, cols)
+        self.bars = list(ax.bar(np.arange(1, n + 1), np.ones(n), color=self.KEPT))
+        self.values = [ax.text(i, 0, "", ha="center", va="bottom", fontsize=8) for i in range(1, n + 1)]
+        for t in self.values:
+            t.set_in_layout(False)      # inside the axes (the y limit leaves room above the bars)
+        # no y tick labels: every bar's value is written on it, and a scale that changes with the kernel
+        # would change the margins (a new layout on every move)
+        ax.set_yticks([])
+        ax.set_xlabel("index i (blue: kept, yellow: dropped)")
+        ax.set_ylabel("singular value s_i")
+        ax.set_title(" \n \n ", fontsize=9)
+        self._ticks: dict = {}
+        super().__init__(fig)
+
+    def update(self, kernel, rank=1, name="kernel", annotate=True) -> bool:
+        k = _kernel(kernel).astype(float)
+        if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)):
+            raise TypeError(f"rank must be an int, but got {rank!r}")
+        if not 1 <= rank <= min(k.shape):
+            raise ValueError(f"rank {rank} is not possible for a {k.shape[0]}x{k.shape[1]} kernel: it has "
+                             f"{min(k.shape)} singular values, so rank must be between 1 and {min(k.shape)}")
+        if k.shape[0] > self.largest[0] or k.shape[1] > self.largest[1]:
+            raise ValueError(f"this figure draws kernels of at most {self.largest[0]}x{self.largest[1]}, but got "
+                             f"shape {k.shape}")
+        split = separate_kernel(k, rank)
+        s = split.singular_values
+        approx = split.approximation
+        colours = _shared(k, approx)
+        lo, hi = symmetric_limits(k)  # the error on the kernel's own scale: small errors look small
+        kw = dict(fmt=_fmt, annotate=annotate, fontsize=8 if max(k.shape) > 5 else None)
+        self.grids[0].show(k, **kw, **colours)
+        self.grids[1].show(approx, **kw, **colours)
+        self.grids[2].show(k - approx, cmap=DIVERGING, vmin=lo, vmax=hi, **kw)
+        _set_ticks(self._ticks, self.grids[0].ax.xaxis, range(k.shape[1]))
+        _set_ticks(self._ticks, self.grids[0].ax.yaxis, range(k.shape[0]))
+        for grid, title in zip(self.grids, (f"kernel K ({k.shape[0]}x{k.shape[1]})",
+                                            f"K_{rank}: sum of {rank} outer product{'s' if rank > 1 else ''}",
+                                            "error K - K_r")):
+            grid.ax.title.set_text(title)
+        self._show_singular_values(s, rank, split.relative_error, np.linalg.norm(k))
+        self.figure._suptitle.set_text(f"{name}: best rank-{rank} approximation (SVD)")
+        return self._relayout()
+
+    def _show_singular_values(self, s, rank, error, norm) -> None:
+        ax = self.bar_axes
+        for i, (bar, text) in enumerate(zip(self.bars, self.values)):
+            shown = i < s.size
+            bar.set_visible(shown)
+            text.set_visible(shown)
+            if shown:
+                bar.set_height(s[i])
+                bar.set_facecolor(self.KEPT if i < rank else self.DROPPED)
+                bar.set_edgecolor("none" if i < rank else "#555555")
+                text.set_position((i + 1, s[i]))
+                text.set_text(f"{s[i]:.2f}")
+        _set_ticks(self._ticks, ax.xaxis, range(1, s.size + 1))
+        ax.set_xlim(0.6 - 0.05 * (s.size - 0.2), s.size + 0.4 + 0.05 * (s.size - 0.2))   # the bars' 5% margins
+        ax.set_ylim(0, (s.max() or 1.0) * 1.2)
+        n_drop = s.size - rank
+        dropped = (" + ".join(f"{_fmt(round(v, 2))}^2" for v in s[rank:]) if n_drop <= 3
+                   else f"sum of {n_drop} dropped s_i^2") or "0"
+        ax.title.set_text(f"singular values: kept {rank}, dropped {n_drop}\nrelative error = {error:.3f}\n"
+                          f"= sqrt({dropped}) / {norm:.2f}")
+
+
 def low_rank_figure(kernel, rank: int = 1, name: str = "kernel", annotate: bool = True):
     """A kernel, its best rank-``rank`` approximation, the error left, and its singular values.
 
     The approximation is :func:`convzoo.separate_kernel`'s: the sum of ``rank`` separable (outer-product)
     kernels closest to ``kernel``. By the Eckart-Young theorem its error is exactly the singular values it
     drops: ``||K - K_r||_F = sqrt(s_{r+1}^2 + s_{r+2}^2 + ...)``; the bar chart shows kept values in one colour
-    and dropped values in another, and its title the relative error ``||K - K_r||_F / ||K||_F``.
+    and dropped values in another (each value written on its bar), and its title the relative error
+    ``||K - K_r||_F / ||K||_F``. Drawn by a :class:`LowRankView` (what the explorer updates in place).
 
     Parameters
     ----------
@@ -147,47 +257,21 @@ def low_rank_figure(kernel, rank: int = 1, name: str = "kernel", annotate: bool 
     -------
     matplotlib.figure.Figure
 
+    Shape
+    -----
+    ``kernel (kh, kw)``; its approximation and error have the same shape, and there are ``min(kh, kw)``
+    singular values.
+
     Examples
     --------
     >>> fig = low_rank_figure([[0, 1, 0], [1, -4, 1], [0, 1, 0]], rank=1, name="Laplacian")
     >>> fig.axes[3].get_title()
     'singular values: kept 1, dropped 2\\nrelative error = 0.101\\n= sqrt(0.45^2 + 0^2) / 4.47'
     """
-    k = _kernel(kernel).astype(float)
-    if isinstance(rank, bool) or not isinstance(rank, (int, np.integer)):
-        raise TypeError(f"rank must be an int, but got {rank!r}")
-    if not 1 <= rank <= min(k.shape):
-        raise ValueError(f"rank {rank} is not possible for a {k.shape[0]}x{k.shape[1]} kernel: it has "
-                         f"{min(k.shape)} singular values, so rank must be between 1 and {min(k.shape)}")
-    split = separate_kernel(k, rank)
-    s = split.singular_values
-    approx, residual = split.approximation, k - split.approximation
-    colours = _shared(k, approx)
-    fig, axes = new_figure(1, 4, size=(11.5, 3.5), title=f"{name}: best rank-{rank} approximation (SVD)")
-    kw = dict(fmt=_fmt, annotate=annotate, fontsize=8 if max(k.shape) > 5 else None)
-    draw_grid(axes[0], k, title=f"kernel K ({k.shape[0]}x{k.shape[1]})", **kw, **colours)
-    # the same rows and columns as the kernel's: left without index ticks, which also keeps redraws fast
-    draw_grid(axes[1], approx, title=f"K_{rank}: sum of {rank} outer product{'s' if rank > 1 else ''}", labels=False,
-              **kw, **colours)
-    lo, hi = symmetric_limits(k)  # the error on the kernel's own scale: small errors look small
-    draw_grid(axes[2], residual, title="error K - K_r", cmap=DIVERGING, vmin=lo, vmax=hi, labels=False, **kw)
-    ax = axes[3]
-    idx = np.arange(1, s.size + 1)
-    kept = idx <= rank
-    ax.bar(idx[kept], s[kept], color="#3b528b")
-    ax.bar(idx[~kept], s[~kept], color="#fde725", edgecolor="#555555")
-    for i, val in zip(idx, s):
-        ax.text(i, val, f"{val:.2f}", ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(idx)
-    ax.set_xlabel("index i (blue: kept, yellow: dropped)")
-    ax.set_ylabel("singular value s_i")
-    ax.set_ylim(0, (s.max() or 1.0) * 1.2)
-    n_drop = s.size - rank
-    dropped = (" + ".join(f"{_fmt(round(v, 2))}^2" for v in s[rank:]) if n_drop <= 3
-               else f"sum of {n_drop} dropped s_i^2") or "0"
-    ax.set_title(f"singular values: kept {rank}, dropped {n_drop}\nrelative error = {split.relative_error:.3f}\n"
-                 f"= sqrt({dropped}) / {np.linalg.norm(k):.2f}", fontsize=9)
-    return fig
+    k = _kernel(kernel)
+    view = LowRankView(k.shape)
+    view.update(k, rank, name=name, annotate=annotate)
+    return view.figure
 
 
 def rank_error_figure(kernels: dict):
@@ -386,11 +470,66 @@ def channel_rank_figure(weights: dict, tol: float = 1e-9):
     return fig
 
 
+class CostView(_LiveLayout):
+    """Multiply-adds of a standard layer against depthwise + pointwise (:func:`cost_figure`), built once and
+    updated in place; :meth:`update` takes :func:`cost_figure`'s arguments.
+
+    Shape
+    -----
+    A layer from ``(in_channels, H, W)`` to ``(out_channels, output_size, output_size)``.
+
+    Examples
+    --------
+    >>> v = CostView()
+    >>> v.update(3, 128, 3, 5)
+    True
+    >>> v.update(3, 128, 3, 6), [t.get_text() for t in v.figure.axes[0].texts]   # same digits: same layout
+    (False, ['124,416', '972', '13,824', '14,796'])
+    """
+
+    COLOURS = ("#440154", "#21918c", "#5ec962", "#3b528b")
+
+    def __init__(self):
+        fig, ax = new_figure(size=(7.5, 3.2), title=" ")
+        self.ax = ax
+        self.bars = list(ax.barh(np.arange(4), np.ones(4), color=self.COLOURS))
+        self.counts = [ax.text(1, i, "", va="center", ha="left", fontsize=9) for i in range(4)]
+        for t in self.counts:
+            t.set_in_layout(False)      # inside the axes: the x limit leaves room right of the longest bar
+        ax.invert_yaxis()
+        ax.set_xscale("log")
+        ax.set_xlabel("multiply-adds (log scale)")
+        ax.set_ylabel("layer")
+        self._ticks: dict = {}
+        super().__init__(fig)
+
+    def update(self, in_channels=32, out_channels=64, kernel_size=3, output_size=56, depth_multiplier=1) -> bool:
+        c, n, k, o, m = (int(v) for v in (in_channels, out_channels, kernel_size, output_size, depth_multiplier))
+        full = conv_macs(c, n, k, o)
+        dw = depthwise_macs(c, k, o, depth_multiplier=m)
+        pw = pointwise_macs(c * m, n, o)
+        sep = separable_macs(c, n, k, o, depth_multiplier=m)
+        values = [full, dw, pw, sep]
+        for bar, t, i, v in zip(self.bars, self.counts, range(4), values):
+            bar.set_width(v)
+            t.set_position((v, i))
+            t.set_text(f"{v:,}")
+        _set_ticks(self._ticks, self.ax.yaxis, range(4),
+                   [f"standard {k}x{k}, {c} -> {n}", f"depthwise {k}x{k} (x{m})", f"pointwise 1x1, {c * m} -> {n}",
+                    "depthwise + pointwise"])
+        self.ax.set_xlim(min(values) / 2, max(values) * 8)
+        # two lines: on one, large layers' ratios ran past the figure's edges
+        self.figure._suptitle.set_text(f"Multiply-adds on a {o}x{o} output\nseparable / standard = {sep / full:.4f}; "
+                                       f"1/N + 1/k^2 = {1 / n + 1 / k ** 2:.4f}")
+        return self._relayout()
+
+
 def cost_figure(in_channels: int, out_channels: int, kernel_size: int, output_size: int, depth_multiplier: int = 1):
     """Multiply-adds of a standard layer against depthwise + pointwise, and MobileNet's ratio.
 
     Horizontal bars (a log scale, since they differ by orders of magnitude) with each count written at its
-    end; the title gives ``separable / standard`` and ``1/N + 1/k^2`` (equal when ``m = 1``).
+    end; the title gives ``separable / standard`` and ``1/N + 1/k^2`` (equal when ``m = 1``). Drawn by a
+    :class:`CostView`.
 
     Parameters
     ----------
@@ -400,30 +539,16 @@ def cost_figure(in_channels: int, out_channels: int, kernel_size: int, output_si
     -------
     matplotlib.figure.Figure
 
+    Shape
+    -----
+    A layer from ``(in_channels, H, W)`` to ``(out_channels, output_size, output_size)``.
+
     Examples
     --------
     >>> fig = cost_figure(3, 128, 3, 5)
     >>> [t.get_text() for t in fig.axes[0].texts]
     ['86,400', '675', '9,600', '10,275']
     """
-    c, n, k, o, m = (int(v) for v in (in_channels, out_channels, kernel_size, output_size, depth_multiplier))
-    full = conv_macs(c, n, k, o)
-    dw = depthwise_macs(c, k, o, depth_multiplier=m)
-    pw = pointwise_macs(c * m, n, o)
-    sep = separable_macs(c, n, k, o, depth_multiplier=m)
-    labels = [f"standard {k}x{k}, {c} -> {n}", f"depthwise {k}x{k} (x{m})", f"pointwise 1x1, {c * m} -> {n}",
-              "depthwise + pointwise"]
-    values = [full, dw, pw, sep]
-    fig, ax = new_figure(size=(7.5, 2.9), title=f"Multiply-adds on a {o}x{o} output: separable / standard = "
-                                                 f"{sep / full:.4f}; 1/N + 1/k^2 = {1 / n + 1 / k ** 2:.4f}")
-    colours = ["#440154", "#21918c", "#5ec962", "#3b528b"]
-    ax.barh(np.arange(4), values, color=colours)
-    for i, v in enumerate(values):
-        ax.text(v, i, f"{v:,}", va="center", ha="left", fontsize=9)
-    ax.set_yticks(np.arange(4), labels)
-    ax.invert_yaxis()
-    ax.set_xscale("log")
-    ax.set_xlim(min(values) / 2, max(values) * 8)
-    ax.set_xlabel("multiply-adds (log scale)")
-    ax.set_ylabel("layer")
-    return fig
+    view = CostView()
+    view.update(in_channels, out_channels, kernel_size, output_size, depth_multiplier)
+    return view.figure

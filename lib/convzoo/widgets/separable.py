@@ -12,10 +12,10 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from ..figures.separable import cost_figure, low_rank_figure
+from ..figures.separable import CostView, LowRankView, cost_figure, low_rank_figure
 
-__all__ = ["SEPARABLE_KERNELS", "separable_kernel", "draw_low_rank", "low_rank_explorer", "draw_separable_cost",
-           "separable_cost_explorer"]
+__all__ = ["SEPARABLE_KERNELS", "separable_kernel", "NamedKernelView", "draw_low_rank", "low_rank_explorer",
+           "draw_separable_cost", "separable_cost_explorer"]
 
 
 def _photo_patch() -> np.ndarray:
@@ -59,6 +59,30 @@ def draw_low_rank(kernel="photo patch (5x5)", rank=1):
     return low_rank_figure(separable_kernel(kernel), int(rank), name=kernel)
 
 
+class NamedKernelView(LowRankView):
+    """The low-rank explorer's picture: :func:`draw_low_rank`'s, one
+    :class:`~convzoo.figures.separable.LowRankView` made for the largest of :data:`SEPARABLE_KERNELS` and
+    updated in place with the controls' values (a kernel's name and a rank).
+
+    Shape
+    -----
+    ``update(kernel, rank)`` draws the named ``(kh, kw)`` kernel, ``1 <= rank <= min(kh, kw)``.
+
+    Examples
+    --------
+    >>> v = NamedKernelView()
+    >>> v.update("Gaussian (5x5)", 1), v.figure.axes[3].get_title().splitlines()[1]
+    (True, 'relative error = 0.000')
+    """
+
+    def __init__(self):
+        shapes = np.array([separable_kernel(name).shape for name in SEPARABLE_KERNELS])
+        super().__init__(tuple(shapes.max(axis=0)))
+
+    def update(self, kernel="photo patch (5x5)", rank=1) -> bool:
+        return super().update(separable_kernel(kernel), int(rank), name=kernel)
+
+
 def low_rank_explorer(kernel="photo patch (5x5)", rank=1):
     """Choose a kernel and a rank; see its best rank-r approximation, the error and the singular values.
 
@@ -72,7 +96,7 @@ def low_rank_explorer(kernel="photo patch (5x5)", rank=1):
     from .common import explorer
 
     return explorer(
-        draw_low_rank,
+        NamedKernelView(),
         title="How separable is this kernel?",
         description="The best sum of r separable (outer-product) kernels, by SVD. Its error is exactly the "
                     "singular values it drops (Eckart-Young). Sobel and Gaussian are separable: rank 1 is exact.",
@@ -99,7 +123,7 @@ def separable_cost_explorer(in_channels=32, out_channels=64, kernel_size=3, outp
 
     ints = dict(continuous_update=False)
     return explorer(
-        draw_separable_cost,
+        CostView(),
         title="What depthwise separable saves",
         description="Standard k x k layer against depthwise (k x k per channel) + pointwise (1 x 1). "
                     "With depth multiplier 1 the ratio is exactly 1/N + 1/k^2.",
