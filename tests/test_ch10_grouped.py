@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from figure_checks import explorer_says, titled_and_labelled
+from test_ch09_flattened import nan_safe_pictures  # noqa: F401  (a fixture: NaN cells compare equal)
 
 import convzoo as cz
 from convzoo.core import conv_general, conv_general_naive
@@ -162,3 +163,25 @@ def test_grouped_explorer_builds_and_reports_bad_groups():
                   ({"groups": 3}, ("groups=3 does not divide in_channels=8", "groups can be 1, 2, 4 or 8")),
                   ({"groups": 4}, ""),
                   ({"out_channels": 6}, "does not divide out_channels=6"))
+
+
+def test_grouped_view_redraws_in_place_like_a_fresh_one(nan_safe_pictures):
+    from figure_checks import live_matches_fresh, picture_content
+
+    # written and ticked grids (width <= 12) and colour-only ones, 1 to 16 groups, square and flat, and back
+    settings = [dict(in_channels=8, out_channels=8, groups=2), dict(in_channels=16, out_channels=16, groups=16,
+                                                                    kernel_size=7),
+                dict(in_channels=1, out_channels=1, groups=1, kernel_size=1), dict(in_channels=12, out_channels=4,
+                                                                                   groups=4),
+                dict(in_channels=13, out_channels=16, groups=1), dict(in_channels=8, out_channels=8, groups=2)]
+    live_matches_fresh(F.WeightStructureView, settings)
+    view = F.WeightStructureView()
+    view.update(8, 8, 2, 3)
+    before = picture_content(view.figure)
+    for bad in [dict(groups=3), dict(in_channels=6, out_channels=6, groups=4), dict(in_channels=40, groups=1),
+                dict(kernel_size=0)]:
+        with pytest.raises(ValueError):
+            view.update(**{**dict(in_channels=8, out_channels=8, groups=2), **bad})
+        assert picture_content(view.figure) == before, f"{bad} changed the picture"
+    # the grid keeps its (few) ticks while its shape stays: no new layout for another g or k
+    assert view.update(8, 8, 4, 5) is False

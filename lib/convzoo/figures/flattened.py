@@ -13,7 +13,8 @@
 
 Every number a reader must check is written in its cell (:func:`.common.draw_grid`). The explorers of
 chapters 9 to 12 redraw in place (issue 9) with two helpers defined here: :class:`_LiveGrid`, a grid of
-labelled cells whose artists are reused, and :func:`_margin_key`, which tells when the layout must be redone.
+labelled cells whose artists are reused, and :class:`_GridView`, a live figure that lays itself out again
+only when a text in its margins changed (:func:`_margin_key`).
 """
 from __future__ import annotations
 
@@ -80,6 +81,38 @@ def _blank_figure(size, title):
 
 
 # ---- drawing in place (the explorers of chapters 9-12) ------------------------------------------------
+class _GridView(LiveFigure):
+    """A :class:`.common.LiveFigure` with grids drawn at equal aspect that lays itself out in an explorer.
+
+    A grid of square cells fills only part of its panel (all the height, or all the width), and its title
+    and labels hug the part it fills; a layout computed for a wide grid would leave no room above a tall one.
+    So under :class:`convzoo.widgets.render.LiveRender` (which takes the figure's layout engine away), when
+    :func:`_margin_key` changes, the view runs the constrained layout itself with every grid's axes filling
+    its panel (aspect ``'auto'``), which gives margins that hold for any grid, and :meth:`_relayout` returns
+    False. A static figure keeps its engine and is laid out when drawn, as ever.
+    """
+
+    def __init__(self, figure, grids):
+        self._engine, self._grids, self._key = figure.get_layout_engine(), list(grids), None
+        super().__init__(figure)
+
+    def _relayout(self) -> bool:
+        """Call last in ``update``: lay the figure out again if its margins changed; return what ``update`` returns."""
+        key, self._key = self._key, _margin_key(self.figure)
+        if key == self._key:
+            return False
+        if self.figure.get_layout_engine() is self._engine:   # a static figure: laid out when drawn
+            return True
+        for ax in self._grids:
+            ax.set_aspect("auto")
+        try:
+            self._engine.execute(self.figure)
+        finally:
+            for ax in self._grids:
+                ax.set_aspect("equal")
+        return False
+
+
 def _border_segments(rows: int, cols: int) -> np.ndarray:
     """The lines between (and around) the cells of a ``rows x cols`` grid, as ``(rows + cols + 2, 2, 2)``
     segments for one LineCollection."""
@@ -388,7 +421,7 @@ def _rank1_size(c: int, kh: int, kw: int) -> tuple:
     return (4.4 + left, 1.8 + cell * (3 * kh + 2)), left
 
 
-class Rank1View(LiveFigure):
+class Rank1View(_GridView):
     """The picture of :func:`rank1_figure`, built once and redrawn in place for filter after filter.
 
     Left, three blocks of slices on one axes (the filter ``W``, its best rank-1 filter, ``W`` minus it; a
@@ -452,8 +485,8 @@ class Rank1View(LiveFigure):
         bar.set_ylabel("relative error ||W - approx|| / ||W||")
         bar.set_xlabel("rank-1 of the filter (blue)\nor of an unfolding (orange)")
         bar.set_title("relative error; the\nunfoldings' are lower\nbounds (SVD)")
-        self._kh = self._key = None
-        super().__init__(fig)
+        self._kh = None
+        super().__init__(fig, [ax])
 
     def update(self, filter=None, name: str = "filter", annotate=None, max_iter: int = 300) -> bool:
         """Draw ``filter`` (see :func:`rank1_figure` for the arguments); True when the layout must be redone."""
@@ -495,8 +528,7 @@ class Rank1View(LiveFigure):
             text.set_position((i, val + 0.02))
             text.set_text(f"{val:.3f}")
         fig.suptitle(f"{name}: {c}x{kh}x{kw} = {w.size} weights; flattened, {c} + {kh} + {kw} = {c + kh + kw}")
-        key, self._key = self._key, _margin_key(fig)
-        return key != self._key
+        return self._relayout()
 
 
 def rank1_figure(filter, name: str = "filter", annotate=None, max_iter: int = 300):

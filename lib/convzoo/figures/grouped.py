@@ -2,7 +2,8 @@
 
 - :func:`weight_structure_figure`: which input channels each output channel reads (lines between the two
   rows of channels, one colour per group) and the same as a ``(C_out, C_in)`` grid of group numbers, with
-  the parameter count against an ordinary convolution (the explorer draws this).
+  the parameter count against an ordinary convolution, drawn by :class:`WeightStructureView` (which the
+  explorer updates in place).
 - :func:`block_diagonal_figure`: a grouped weight as it is stored, ``(C_out, C_in / g, ...)``, beside the
   full weight that does the same, zero outside ``g`` diagonal blocks (:func:`convzoo.block_diagonal_weight`).
 - :func:`perturbation_figure`: change one input channel and see which output channels change: only those
@@ -13,6 +14,7 @@ Every number a reader must check is written in its cell (:func:`.common.draw_gri
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -21,8 +23,9 @@ from .._args import check_int
 from ..cost import conv_params
 from ..grouped import block_diagonal_weight, group_mask
 from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, symmetric_limits
+from .flattened import _cell_text, _GridView, _LiveGrid
 
-__all__ = ["valid_groups", "check_groups", "weight_structure_figure", "block_diagonal_figure",
+__all__ = ["valid_groups", "check_groups", "WeightStructureView", "weight_structure_figure", "block_diagonal_figure",
            "perturbation_figure", "cost_vs_groups_figure"]
 
 
@@ -63,11 +66,124 @@ def check_groups(in_channels: int, out_channels: int, groups: int) -> tuple[int,
     return c_in, c_out, g
 
 
-def _group_colours(g: int):
+@functools.lru_cache(maxsize=64)
+def _group_colours(g: int) -> tuple:
     import matplotlib
 
     cmap = matplotlib.colormaps[SEQUENTIAL]
-    return [cmap(0.1 + 0.8 * j / max(g - 1, 1)) for j in range(g)]
+    return tuple(cmap(0.1 + 0.8 * j / max(g - 1, 1)) for j in range(g))
+
+
+@functools.lru_cache(maxsize=64)
+def _group_cmap(g: int):
+    """Group ``j`` in its line colour (one object per ``g``, so a redraw with the same ``g`` keeps its map)."""
+    from matplotlib.colors import ListedColormap
+
+    return ListedColormap(_group_colours(g))
+
+
+def _structure_size(width: int, c_out: int) -> tuple:
+    return min(11.0, 5.0 + 0.45 * width), 3.4 + 0.16 * c_out
+
+
+class WeightStructureView(_GridView):
+    """The picture of :func:`weight_structure_figure`, built once and redrawn in place for each setting.
+
+    Left, the links between the two rows of channels (one LineCollection, one scatter, channel numbers from
+    a pool of texts); right, the ``(C_out, C_in)`` grid of group numbers (a :class:`.flattened._LiveGrid`).
+
+    Parameters
+    ----------
+    size : (float, float), optional
+        Figure size in inches; by default the largest the explorer needs (16 channels a side), kept for
+        every setting so that the layout holds.
+
+    Shape
+    -----
+    ``update(in_channels, out_channels, groups, kernel_size)``: at most 32 channels a side.
+
+    Examples
+    --------
+    >>> view = WeightStructureView()
+    >>> view.update(8, 8, 2, 3)
+    True
+    >>> view.update(8, 4, 4, 3), view.figure._suptitle.get_text().splitlines()[0]
+    (False, 'groups=4: each group maps 2 -> 1 channels')
+    """
+
+    def __init__(self, size=None):
+        fig, (ax, grid) = new_figure(1, 2, size=size or _structure_size(16, 16), title=" ")
+        self.ax_lines, self.ax_grid = ax, grid
+        from matplotlib.collections import LineCollection
+
+        self.links = LineCollection(np.zeros((0, 2, 2)), linewidths=1.2, alpha=0.8)
+        ax.add_collection(self.links)
+        self.dots = ax.scatter([], [], s=40, zorder=3, edgecolors="k")
+        self.numbers = []                       # channel numbers, inputs under and outputs over their dots
+        ax.set_ylim(-0.35, 1.35)
+        ax.set_yticks([0, 1], ["input\nchannel", "output\nchannel"])
+        ax.set_xticks([])
+        ax.set_xlabel("channel index (colour = group)")
+        for side in ("top", "right", "bottom"):
+            ax.spines[side].set_visible(False)
+        self.grid = _LiveGrid(grid)
+        grid.set_xlabel("input channel i")
+        grid.set_ylabel("output channel o")
+        grid.set_xticks([])
+        grid.set_yticks([])
+        self._ticks = None                      # (C_in, C_out) ticked, or None: no ticks
+        super().__init__(fig, [grid])
+
+    def update(self, in_channels=8, out_channels=8, groups=2, kernel_size=3) -> bool:
+        """Draw one setting (see :func:`weight_structure_figure`); True when the layout must be redone."""
+        c_in, c_out, g = check_groups(in_channels, out_channels, groups)
+        k = check_int(kernel_size, "kernel_size", minimum=1)
+        if max(c_in, c_out) > 32:
+            raise ValueError(f"this figure draws at most 32 channels a side, but got in_channels={c_in}, "
+                             f"out_channels={c_out}")
+        mask = group_mask(c_out, c_in, g)
+        group_of_out = np.arange(c_out) // (c_out // g)
+        group_of_in = np.arange(c_in) // (c_in // g)
+        labelled = np.where(mask == 1, group_of_out[:, None], np.nan)    # blank where there is no kernel
+        params, full = conv_params(c_in, c_out, k, groups=g), conv_params(c_in, c_out, k)
+        width = max(c_in, c_out)
+        colours = np.array(_group_colours(g))
+        x_in = np.arange(c_in) - (c_in - 1) / 2     # two rows of dots, centred against each other
+        x_out = np.arange(c_out) - (c_out - 1) / 2
+        outs, ins = np.nonzero(mask)
+        # all checked: now change the picture
+        ax = self.ax_lines
+        self.links.set_segments(np.stack([np.stack([x_in[ins], np.zeros(ins.size)], -1),
+                                          np.stack([x_out[outs], np.ones(outs.size)], -1)], 1))
+        self.links.set_color(colours[group_of_out[outs]])
+        self.dots.set_offsets(np.column_stack([np.concatenate([x_in, x_out]), np.repeat([0.0, 1.0], [c_in, c_out])]))
+        self.dots.set_facecolor(colours[np.concatenate([group_of_in, group_of_out])])
+        numbers = [(x, -0.12, "top", str(i)) for i, x in enumerate(x_in)] + \
+                  [(x, 1.12, "bottom", str(o)) for o, x in enumerate(x_out)] if width <= 16 else []
+        while len(self.numbers) < len(numbers):
+            self.numbers.append(_cell_text(ax, 0, 0, ha="center", fontsize=8))
+        for t, (x, y, va, text) in zip(self.numbers, numbers):
+            t.set_position((x, y))
+            t.set_verticalalignment(va)
+            t.set_text(text)
+            t.set_visible(True)
+        for t in self.numbers[len(numbers):]:
+            t.set_visible(False)
+        ax.set_xlim(-(width + 1) / 2, (width + 1) / 2)
+        ax.set_title(f"who reads whom: {c_out * c_in // g} of {c_out * c_in} links")
+        small = width <= 12     # beyond, too many cells to write (and slow to tick): colours only
+        self.grid.fontsize = 10 if width <= 8 else 7
+        self.grid.show(labelled, np.where(mask == 1, group_of_out[:, None].astype(str), "") if small else None,
+                       cmap=_group_cmap(g), vmin=-0.5, vmax=g - 0.5)
+        ticks = (c_in, c_out) if small else None
+        if ticks != self._ticks:            # new ticks only when the grid's shape changes
+            self._ticks = ticks
+            self.ax_grid.set_xticks(np.arange(c_in) if small else [])
+            self.ax_grid.set_yticks(np.arange(c_out) if small else [])
+        self.ax_grid.set_title(f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (blank = no kernel)")
+        self.figure.suptitle(f"groups={g}: each group maps {c_in // g} -> {c_out // g} channels\n"
+                             f"{c_out}x{c_in // g}x{k}x{k} + {c_out} = {params:,} parameters (groups=1: {full:,})")
+        return self._relayout()
 
 
 def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size=3):
@@ -77,7 +193,8 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     channel's filter has a (non-zero) kernel for that input channel, coloured by group. Right: the same as
     the ``(C_out, C_in)`` grid :func:`convzoo.group_mask`, each connected cell holding its group number
     (0 ... g - 1, numbered from 0 as in code) and every other cell blank: there the filter has no kernel.
-    The title counts parameters with :func:`convzoo.conv_params`.
+    The title counts parameters with :func:`convzoo.conv_params`. Drawn by :class:`WeightStructureView`,
+    sized for these channels.
 
     Parameters
     ----------
@@ -102,55 +219,10 @@ def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size
     groups=2: each group maps 2 -> 3 channels
     6x2x3x3 + 6 = 114 parameters (groups=1: 222)
     """
-    c_in, c_out, g = check_groups(in_channels, out_channels, groups)
-    k = check_int(kernel_size, "kernel_size", minimum=1)
-    if max(c_in, c_out) > 32:
-        raise ValueError(f"this figure draws at most 32 channels a side, but got in_channels={c_in}, "
-                         f"out_channels={c_out}")
-    mask = group_mask(c_out, c_in, g)
-    group_of_out = np.arange(c_out) // (c_out // g)
-    labelled = np.where(mask == 1, group_of_out[:, None], np.nan)    # blank where there is no kernel
-    params, full = conv_params(c_in, c_out, k, groups=g), conv_params(c_in, c_out, k)
-    title = (f"groups={g}: each group maps {c_in // g} -> {c_out // g} channels\n"
-             f"{c_out}x{c_in // g}x{k}x{k} + {c_out} = {params:,} parameters (groups=1: {full:,})")
-    width = max(c_in, c_out)
-    fig, (ax_lines, ax_grid) = new_figure(1, 2, size=(min(11.0, 5.0 + 0.45 * width), 3.4 + 0.16 * c_out),
-                                          title=title)
-    colours = _group_colours(g)
-    from matplotlib.colors import ListedColormap
-
-    grid_cmap = ListedColormap(colours)   # group j in its line colour; no kernel: blank
-    # two rows of dots, centred against each other
-    x_in = np.arange(c_in) - (c_in - 1) / 2
-    x_out = np.arange(c_out) - (c_out - 1) / 2
-    from matplotlib.collections import LineCollection
-
-    segments = [[(x_in[i], 0.0), (x_out[o], 1.0)] for o, i in zip(*np.nonzero(mask))]
-    seg_colours = [colours[group_of_out[o]] for o, _ in zip(*np.nonzero(mask))]
-    ax_lines.add_collection(LineCollection(segments, colors=seg_colours, linewidths=1.2, alpha=0.8))
-    group_of_in = np.arange(c_in) // (c_in // g)
-    ax_lines.scatter(np.concatenate([x_in, x_out]), np.repeat([0.0, 1.0], [c_in, c_out]), s=40, zorder=3,
-                     c=[colours[j] for j in np.concatenate([group_of_in, group_of_out])], edgecolors="k")
-    if width <= 16:
-        for i, x in enumerate(x_in):
-            ax_lines.text(x, -0.12, str(i), ha="center", va="top", fontsize=8)
-        for o, x in enumerate(x_out):
-            ax_lines.text(x, 1.12, str(o), ha="center", va="bottom", fontsize=8)
-    ax_lines.set_xlim(-(width + 1) / 2, (width + 1) / 2)
-    ax_lines.set_ylim(-0.35, 1.35)
-    ax_lines.set_yticks([0, 1], ["input\nchannel", "output\nchannel"])
-    ax_lines.set_xticks([])
-    ax_lines.set_xlabel("channel index (colour = group)")
-    ax_lines.set_title(f"who reads whom: {c_out * c_in // g} of {c_out * c_in} links")
-    for side in ("top", "right", "bottom"):
-        ax_lines.spines[side].set_visible(False)
-    draw_grid(ax_grid, labelled, cmap=grid_cmap, vmin=-0.5, vmax=g - 0.5, annotate=width <= 12,
-              labels=width <= 12, xlabel="input channel i", ylabel="output channel o",
-              title=f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (blank = no kernel)")
-    if width > 12:  # too many cells to write (and slow to tick): colours only
-        ax_grid.set_xlabel("input channel i")
-        ax_grid.set_ylabel("output channel o")
-    return fig
+    c_in, c_out, _ = check_groups(in_channels, out_channels, groups)
+    view = WeightStructureView(size=_structure_size(max(c_in, c_out), c_out))
+    view.update(in_channels, out_channels, groups, kernel_size)
+    return view.figure
 
 
 def _tiles(weight) -> np.ndarray:

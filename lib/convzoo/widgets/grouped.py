@@ -1,7 +1,8 @@
 """Explorer of chapter 10: choose the channels and the groups, see the weight's blocks and what they cost.
 
 :func:`grouped_explorer` has sliders for ``C_in``, ``C_out``, the number of groups ``g`` and the kernel size.
-Each setting is drawn by :func:`draw_grouped` (:func:`convzoo.figures.grouped.weight_structure_figure`):
+Each setting is drawn in place by one :class:`convzoo.figures.grouped.WeightStructureView` (the picture of
+:func:`draw_grouped`, :func:`convzoo.figures.grouped.weight_structure_figure`):
 which input channels each output channel reads, the ``(C_out, C_in)`` grid of groups, and the parameter
 count against ``groups=1``. A ``g`` that does not divide both channel counts gets a message that lists the
 ``g`` that would.
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..figures.grouped import weight_structure_figure
+from ..figures.grouped import WeightStructureView, weight_structure_figure
 from .common import explorer
 
 __all__ = ["draw_grouped", "grouped_explorer"]
@@ -52,7 +53,7 @@ def grouped_explorer(in_channels=8, out_channels=8, groups=2, kernel_size=3):
     slider = lambda value, lo, hi, text: W.IntSlider(value=value, min=lo, max=hi, description=text,  # noqa: E731
                                                      continuous_update=False)
     return explorer(
-        draw_grouped,
+        WeightStructureView(),
         title="Grouped convolution: which channels meet, and what it costs",
         description="Each of the g groups maps C_in / g input channels to C_out / g output channels with its own "
                     "filters. Change the channels and the groups; a g that does not divide both channel counts "
