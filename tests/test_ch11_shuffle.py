@@ -204,3 +204,28 @@ def test_shuffle_explorer_builds_and_reports_bad_groups():
                   ({"groups": 5}, ("groups=5 does not divide channels=12", "groups can be 1, 2, 3, 4, 6 or 12")),
                   ({"groups": 4}, ""),
                   ({"channels": 10}, "groups=4 does not divide channels=10"))
+
+
+def test_shuffle_view_redraws_in_place_like_a_fresh_one():
+    from figure_checks import live_matches_fresh, picture_content
+
+    # written cells (C <= 8) and colour-only ones, numbered every 1, 2 or 4 channels, strip font 9 and 7, and back
+    settings = [dict(channels=12, groups=3, layers=2), dict(channels=1, groups=1, layers=1),
+                dict(channels=24, groups=4, layers=4), dict(channels=8, groups=2, layers=3),
+                dict(channels=16, groups=8, layers=2), dict(channels=12, groups=3, layers=2)]
+    live_matches_fresh(Ws.ShuffleView, settings)
+    live_matches_fresh(F.ShuffleConnectivityView, [dict(channels=6, groups=3), dict(channels=20, groups=5, layers=1,
+                                                                                    annotate=True)])
+    view = Ws.ShuffleView()
+    view.update(12, 3, 2)
+    before = picture_content(view.figure)
+    for bad in [dict(groups=5), dict(channels=36, groups=1), dict(layers=7), dict(layers=0)]:
+        with pytest.raises(ValueError):
+            view.update(**{**dict(channels=12, groups=3, layers=2), **bad})
+        assert picture_content(view.figure) == before, f"{bad} changed the picture"
+    # numbers every channel up to 12, every 2nd up to 16, every 4th beyond
+    strip = view.figure.axes[2]
+    for c, shown in [(12, list(range(12))), (16, list(range(0, 16, 2))), (24, list(range(0, 24, 4)))]:
+        view.update(c, 4, 2)
+        numbers = [t.get_text() for t in strip.texts if t.get_visible() and t.get_transform() != strip.transData]
+        assert numbers == [str(i) for i in shown]

@@ -226,6 +226,7 @@ class _LiveGrid:
         self.borders.set_in_layout(False)
         ax.add_collection(self.borders, autolim=False)
         self.texts: list = []
+        self.indices: list = []     # row and column numbers in the margins (see show_indices)
         self.shape = self._cmap = None
 
     def show(self, values, labels=None, *, cmap, vmin, vmax, borders=True) -> bool:
@@ -265,6 +266,29 @@ class _LiveGrid:
             t.set_visible(False)
         return changed
 
+    def show_indices(self, step: int = 1, rows: bool = True, fontsize: float = 8) -> None:
+        """Number every ``step``-th column under the grid (and row left of it), as texts kept out of the layout:
+        ticks cost ~10 times more to draw. The axis labels' ``labelpad`` must leave them room."""
+        n_rows, n_cols = self.shape
+        ax = self.ax
+        wanted = [(j, -0.01, "center", "top", ax.get_xaxis_transform()) for j in range(0, n_cols, step)]
+        if rows:
+            wanted += [(-0.01, i, "right", "center", ax.get_yaxis_transform()) for i in range(0, n_rows, step)]
+        while len(self.indices) < len(wanted):
+            t = _cell_text(ax, 0, 0)
+            t.set_in_layout(False)
+            self.indices.append(t)
+        for t, (x, y, ha, va, transform) in zip(self.indices, wanted):
+            t.set_transform(transform)
+            t.set_position((x, y))
+            t.set_text(str(x if ha == "center" else y))
+            t.set_horizontalalignment(ha)
+            t.set_verticalalignment(va)
+            t.set_fontsize(fontsize)
+            t.set_visible(True)
+        for t in self.indices[len(wanted):]:
+            t.set_visible(False)
+
 
 def _lines(text) -> int:
     return text.count("\n") + 1 if text else 0
@@ -279,7 +303,7 @@ def _tick_labels(axis) -> list:
 
 def _margin_key(fig) -> tuple:
     """Everything in the margins of ``fig`` whose size decides its layout: the line counts of the suptitle,
-    titles and axis labels, and the tick labels (only their shape: digits are all one width, so ``'20'`` and
+    titles and axis labels, the axis labels' pads, and the tick labels (only their shape: digits are all one width, so ``'20'`` and
     ``'35'`` take the same room; x tick labels only by their line count, their widths only spread along the
     axis). A :class:`.common.LiveFigure` returns ``key != previous key`` from ``update``."""
     def shape(labels):
@@ -292,7 +316,8 @@ def _margin_key(fig) -> tuple:
             continue
         xt = _tick_labels(ax.xaxis)
         key.append((tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")), _lines(ax.get_xlabel()),
-                    _lines(ax.get_ylabel()), max((_lines(s) for s in xt), default=0), shape(_tick_labels(ax.yaxis))))
+                    _lines(ax.get_ylabel()), ax.xaxis.labelpad, ax.yaxis.labelpad,
+                    max((_lines(s) for s in xt), default=0), shape(_tick_labels(ax.yaxis))))
     return tuple(key)
 
 

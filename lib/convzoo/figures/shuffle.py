@@ -4,7 +4,7 @@
   again: the shuffle's three steps, every cell holding its channel index and coloured by its group.
 - :func:`shuffle_connectivity_figure`: which input channels reach which output channels through ``L`` stacked
   grouped layers (:func:`convzoo.channel_connectivity`), without and with a shuffle between them; optionally
-  with the permutation on top (the explorer draws this).
+  with the permutation on top, drawn by :class:`ShuffleConnectivityView` (which the explorer updates in place).
 - :func:`shuffle_product_figure`: the stack as a product of matrices, layer mask × permutation × layer mask,
   whose entries count the paths from an input channel to an output channel.
 - :func:`shuffle_perturbation_figure`: change one input channel, see which outputs of two stacked grouped
@@ -20,8 +20,11 @@ from .._args import check_int
 from ..grouped import channel_connectivity, group_mask, shuffle_permutation
 from ..shuffle import layers_to_connect, permutation_matrix, shuffle_reach
 from .common import SEQUENTIAL, _text_colour, draw_grid, new_figure, outline
+from .flattened import _GridView, _LiveGrid
+from .grouped import _group_cmap
 
-__all__ = ["shuffle_groups", "check_shuffle_groups", "shuffle_steps_figure", "shuffle_connectivity_figure",
+__all__ = ["shuffle_groups", "check_shuffle_groups", "shuffle_steps_figure", "ShuffleConnectivityView",
+           "shuffle_connectivity_figure",
            "shuffle_product_figure", "shuffle_perturbation_figure"]
 
 MAX_CHANNELS = 24
@@ -65,14 +68,6 @@ def _check_size(c: int) -> None:
         raise ValueError(f"this figure draws at most {MAX_CHANNELS} channels, but got channels={c}")
 
 
-def _group_cmap(g: int):
-    import matplotlib
-    from matplotlib.colors import ListedColormap
-
-    cmap = matplotlib.colormaps[SEQUENTIAL]
-    return ListedColormap([cmap(0.1 + 0.8 * j / max(g - 1, 1)) for j in range(g)])
-
-
 def _channel_cells(ax, channel_index, group_of, cmap, g, *, xlabel, ylabel, title, fontsize=10):
     """Cells coloured by group, each labelled with its channel index."""
     im = draw_grid(ax, group_of, cmap=cmap, vmin=-0.5, vmax=g - 0.5, annotate=False, xlabel=xlabel,
@@ -80,33 +75,6 @@ def _channel_cells(ax, channel_index, group_of, cmap, g, *, xlabel, ylabel, titl
     for (i, j), ch in np.ndenumerate(channel_index):
         ax.text(j, i, str(ch), ha="center", va="center", fontsize=fontsize,
                 color=_text_colour(im.cmap(im.norm(group_of[i, j]))))
-    return im
-
-
-def _fast_grid(ax, values, *, cmap, vmin, vmax, cell_text=None, xlabel="", ylabel="", title="", row_index=True,
-               fontsize=8):
-    """A countable grid drawn cheaply (for the explorer's redraw): white lines between cells, row and column
-    indices written as text instead of ticks (ticks cost ~10 times more), ``cell_text[i, j]`` in each cell."""
-    v = np.asarray(values, dtype=float)
-    rows, cols = v.shape
-    im = ax.imshow(v, cmap=cmap, vmin=vmin, vmax=vmax, aspect="equal")
-    ax.hlines(np.arange(0.5, rows - 1), -0.5, cols - 0.5, colors="white", linewidth=1)
-    ax.vlines(np.arange(0.5, cols - 1), -0.5, rows - 0.5, colors="white", linewidth=1)
-    ax.set_xticks([])
-    ax.set_yticks([])
-    step = 1 if max(rows, cols) <= 12 else (2 if max(rows, cols) <= 16 else 4)
-    for j in range(0, cols, step):
-        ax.text(j, -0.01, str(j), ha="center", va="top", fontsize=fontsize, transform=ax.get_xaxis_transform())
-    if row_index:
-        for i in range(0, rows, step):
-            ax.text(-0.01, i, str(i), ha="right", va="center", fontsize=fontsize, transform=ax.get_yaxis_transform())
-    if cell_text is not None:
-        for (i, j), text in np.ndenumerate(np.asarray(cell_text)):
-            ax.text(j, i, text, ha="center", va="center", fontsize=fontsize,
-                    color=_text_colour(im.cmap(im.norm(v[i, j]))))
-    ax.set_xlabel(xlabel, labelpad=fontsize + 8)
-    ax.set_ylabel(ylabel, labelpad=fontsize + 10 if row_index else 4)
-    ax.set_title(title)
     return im
 
 
@@ -180,6 +148,101 @@ def shuffle_steps_figure(channels=6, groups=3):
     return fig
 
 
+def _connectivity_size(c: int, permutation: bool) -> tuple:
+    side = 2.0 + 0.12 * c
+    return max(6.4, 2 * side + 1.0), side + (2.1 if permutation else 1.1)
+
+
+class ShuffleConnectivityView(_GridView):
+    """The picture of :func:`shuffle_connectivity_figure`, built once and redrawn in place for each setting.
+
+    Two ``(C, C)`` grids (:class:`.flattened._LiveGrid`, row and column numbers as texts, not ticks) and,
+    with ``permutation``, the shuffle's order as a strip above them.
+
+    Parameters
+    ----------
+    permutation : bool
+        Draw the strip with :func:`convzoo.shuffle_permutation`.
+    channels : int, optional
+        ``C`` to size the figure for (the static figure); by default the largest, 24, kept for every setting
+        so that the layout holds.
+
+    Shape
+    -----
+    ``update(channels, groups, layers, annotate=None)``: ``C <= 24``, ``1 <= L <= 6``.
+
+    Examples
+    --------
+    >>> view = ShuffleConnectivityView(permutation=True)
+    >>> view.update(12, 3, 2)
+    True
+    >>> view.update(12, 4, 2), [ax.get_title() for ax in view.figure.axes[:2]]
+    (False, ['no shuffle: each output sees 3 of 12', 'shuffle between layers: sees 9 of 12'])
+    """
+
+    def __init__(self, permutation: bool = False, channels=None):
+        c = MAX_CHANNELS if channels is None else channels
+        fig, first = new_figure(size=_connectivity_size(c, permutation), title=" ")
+        if permutation:
+            spec = fig.add_gridspec(2, 2, height_ratios=[1, max(c, 4) / 2.2])
+            first.set_subplotspec(spec[1, 0])        # reuse the axes new_figure made (cheaper than a new one)
+            axes = [first, fig.add_subplot(spec[1, 1]), fig.add_subplot(spec[0, :])]
+        else:
+            spec = fig.add_gridspec(1, 2)
+            first.set_subplotspec(spec[0, 0])
+            axes = [first, fig.add_subplot(spec[0, 1])]
+        for ax in axes:
+            ax.set_xticks([])
+            ax.set_yticks([])
+        for ax in axes[:2]:
+            ax.set_xlabel("input channel i", labelpad=16)
+            ax.set_ylabel("output channel o", labelpad=18)
+        if permutation:
+            axes[2].set_xlabel("new position i")
+            axes[2].set_title("the shuffle: position i takes channel perm[i] (colour = its group)")
+        self.permutation = permutation
+        self.grids = [_LiveGrid(ax, fontsize=8) for ax in axes]
+        super().__init__(fig, axes)
+
+    def update(self, channels=12, groups=3, layers=2, annotate=None) -> bool:
+        """Draw one setting (see :func:`shuffle_connectivity_figure`); True when the layout must be redone."""
+        c, g = check_shuffle_groups(channels, groups)
+        _check_size(c)
+        n_layers = check_int(layers, "layers", minimum=1)
+        if n_layers > 6:
+            raise ValueError(f"layers must be 1 to 6, but got {n_layers}")
+        annotate = c <= 12 if annotate is None else bool(annotate)
+        plain = channel_connectivity([g] * n_layers, c, shuffle=False)
+        mixed = channel_connectivity([g] * n_layers, c, shuffle=True)
+        seen_plain, seen_mixed = c // g, shuffle_reach(c, g, n_layers)
+        need = layers_to_connect(c, g)
+        if need is None:
+            verdict = "one channel per group: no number of layers mixes them"
+        elif need <= n_layers:
+            verdict = f"every output sees every input from L={need} layers on"
+        else:
+            verdict = f"every output sees every input only from L={need} layers on"
+        step = 1 if c <= 12 else (2 if c <= 16 else 4)
+        # all checked: now change the picture
+        for grid, reach, title in ((self.grids[0], plain, f"no shuffle: each output sees {seen_plain} of {c}"),
+                                   (self.grids[1], mixed, f"shuffle between layers: sees {seen_mixed} of {c}")):
+            grid.show(reach, reach.astype(str) if annotate else None, cmap=SEQUENTIAL, vmin=0, vmax=1)
+            grid.show_indices(step)
+            grid.ax.set_title(title)
+        if self.permutation:
+            perm = shuffle_permutation(c, g)
+            strip = self.grids[2]
+            strip.fontsize = 9 if c <= 16 else 7
+            strip.show((perm // (c // g))[None], perm[None].astype(str), cmap=_group_cmap(g), vmin=-0.5,
+                       vmax=g - 0.5)
+            strip.show_indices(step, rows=False, fontsize=strip.fontsize)
+            strip.ax.xaxis.labelpad = strip.fontsize + 8
+        word = "layer" if n_layers == 1 else "layers"
+        self.figure.suptitle(f"{n_layers} grouped {word}, C={c}, g={g} (C/g={c // g}); yellow cell [o, i]: input i "
+                             f"reaches output o\n{verdict}")
+        return self._relayout()
+
+
 def shuffle_connectivity_figure(channels=12, groups=3, layers=2, *, permutation=False, annotate=None):
     """Which inputs reach which outputs through ``layers`` grouped layers, without and with the shuffle.
 
@@ -187,6 +250,7 @@ def shuffle_connectivity_figure(channels=12, groups=3, layers=2, *, permutation=
     layer, column ``i`` = input channel of the first): left, the layers stacked directly (block diagonal,
     ``C / g`` ones per row); right, a channel shuffle between consecutive layers (``min(C, (C/g)^L)`` ones per
     row, :func:`convzoo.shuffle_reach`). With ``permutation``, a strip on top shows the shuffle's order.
+    Drawn by :class:`ShuffleConnectivityView`, sized for ``C``.
 
     Parameters
     ----------
@@ -211,47 +275,11 @@ def shuffle_connectivity_figure(channels=12, groups=3, layers=2, *, permutation=
     >>> [ax.get_title() for ax in fig.axes[:2]]
     ['no shuffle: each output sees 4 of 12', 'shuffle between layers: sees 12 of 12']
     """
-    c, g = check_shuffle_groups(channels, groups)
+    c, _ = check_shuffle_groups(channels, groups)
     _check_size(c)
-    n_layers = check_int(layers, "layers", minimum=1)
-    if n_layers > 6:
-        raise ValueError(f"layers must be 1 to 6, but got {n_layers}")
-    annotate = c <= 12 if annotate is None else bool(annotate)
-    plain = channel_connectivity([g] * n_layers, c, shuffle=False)
-    mixed = channel_connectivity([g] * n_layers, c, shuffle=True)
-    seen_plain, seen_mixed = c // g, shuffle_reach(c, g, n_layers)
-    side = 2.0 + 0.12 * c
-    fig, first = new_figure(size=(max(6.4, 2 * side + 1.0), side + (2.1 if permutation else 1.1)))
-    if permutation:
-        spec = fig.add_gridspec(2, 2, height_ratios=[1, max(c, 4) / 2.2])
-        first.set_subplotspec(spec[1, 0])        # reuse the axes new_figure made (cheaper than a new one)
-        axes = [first, fig.add_subplot(spec[1, 1]), fig.add_subplot(spec[0, :])]
-    else:
-        spec = fig.add_gridspec(1, 2)
-        first.set_subplotspec(spec[0, 0])
-        axes = [first, fig.add_subplot(spec[0, 1])]
-    kw = dict(cmap=SEQUENTIAL, vmin=0, vmax=1, xlabel="input channel i", ylabel="output channel o")
-    _fast_grid(axes[0], plain, cell_text=plain.astype(str) if annotate else None,
-               title=f"no shuffle: each output sees {seen_plain} of {c}", **kw)
-    _fast_grid(axes[1], mixed, cell_text=mixed.astype(str) if annotate else None,
-               title=f"shuffle between layers: sees {seen_mixed} of {c}", **kw)
-    if permutation:
-        perm = shuffle_permutation(c, g)
-        _fast_grid(axes[2], (perm // (c // g))[None], cmap=_group_cmap(g), vmin=-0.5, vmax=g - 0.5,
-                   cell_text=perm[None].astype(str), xlabel="new position i", row_index=False,
-                   fontsize=9 if c <= 16 else 7,
-                   title="the shuffle: position i takes channel perm[i] (colour = its group)")
-    need = layers_to_connect(c, g)
-    if need is None:
-        verdict = "one channel per group: no number of layers mixes them"
-    elif need <= n_layers:
-        verdict = f"every output sees every input from L={need} layers on"
-    else:
-        verdict = f"every output sees every input only from L={need} layers on"
-    word = "layer" if n_layers == 1 else "layers"
-    fig.suptitle(f"{n_layers} grouped {word}, C={c}, g={g} (C/g={c // g}); yellow cell [o, i]: input i reaches "
-                 f"output o\n{verdict}")
-    return fig
+    view = ShuffleConnectivityView(permutation=permutation, channels=c)
+    view.update(channels, groups, layers, annotate=annotate)
+    return view.figure
 
 
 def shuffle_product_figure(channels=6, groups=2):

@@ -1,18 +1,19 @@
 """Explorer of chapter 11: choose the channels, the groups and the depth of a stack; see what the shuffle mixes.
 
 :func:`shuffle_explorer` has sliders for ``C``, ``g`` and the number of stacked grouped layers ``L``. Each
-setting is drawn by :func:`draw_shuffle` (:func:`convzoo.figures.shuffle.shuffle_connectivity_figure`): the
-shuffle's permutation, and which inputs reach which outputs without and with a shuffle between the layers.
+setting is drawn in place by one :class:`ShuffleView` (the picture of :func:`draw_shuffle`,
+:func:`convzoo.figures.shuffle.shuffle_connectivity_figure`): the shuffle's permutation, and which inputs
+reach which outputs without and with a shuffle between the layers.
 A ``g`` that does not divide ``C`` gets a message that lists the ``g`` that would.
 """
 from __future__ import annotations
 
 import ipywidgets as W
 
-from ..figures.shuffle import shuffle_connectivity_figure
+from ..figures.shuffle import ShuffleConnectivityView, shuffle_connectivity_figure
 from .common import explorer
 
-__all__ = ["draw_shuffle", "shuffle_explorer"]
+__all__ = ["draw_shuffle", "ShuffleView", "shuffle_explorer"]
 
 
 def draw_shuffle(channels=12, groups=3, layers=2):
@@ -30,6 +31,30 @@ def draw_shuffle(channels=12, groups=3, layers=2):
     """
     return shuffle_connectivity_figure(int(channels), int(groups), int(layers), permutation=True,
                                        annotate=int(channels) <= 8)
+
+
+class ShuffleView(ShuffleConnectivityView):
+    """The explorer's picture: :class:`convzoo.figures.shuffle.ShuffleConnectivityView` with the permutation,
+    one size for every ``C``, 0/1 written in the cells up to 8 channels (as :func:`draw_shuffle`).
+
+    Shape
+    -----
+    ``update(channels, groups, layers)``: ``C <= 24``.
+
+    Examples
+    --------
+    >>> view = ShuffleView()
+    >>> view.update(12, 4, 2)
+    True
+    >>> view.figure._suptitle.get_text().splitlines()[1]
+    'every output sees every input only from L=3 layers on'
+    """
+
+    def __init__(self):
+        super().__init__(permutation=True)
+
+    def update(self, channels=12, groups=3, layers=2) -> bool:
+        return super().update(int(channels), int(groups), int(layers), annotate=int(channels) <= 8)
 
 
 def shuffle_explorer(channels=12, groups=3, layers=2):
@@ -52,7 +77,7 @@ def shuffle_explorer(channels=12, groups=3, layers=2):
     slider = lambda value, lo, hi, text: W.IntSlider(value=value, min=lo, max=hi, description=text,  # noqa: E731
                                                      continuous_update=False)
     return explorer(
-        draw_shuffle,
+        ShuffleView(),
         title="Channel shuffle: which inputs reach which outputs",
         description="L grouped layers of g groups on C channels, stacked directly (left) or with a channel shuffle "
                     "between them (right). A g that does not divide C gets a message.",
