@@ -68,7 +68,7 @@ def test_unit_cost_figure_shows_the_totals():
     fig = F.unit_cost_figure(12, 9, 3, 8, connectivity=True)
     _titled_and_labelled(fig)
     assert fig.axes[0].texts[0].get_text() == f"{cz.resnet_unit_macs(12, 8, 8, 9):,}"
-    assert "each output sees 12 of 12 inputs (without shuffle 4)" in fig.axes[1].get_title()
+    assert "each output sees 12 of 12 inputs\n(without shuffle 4)" in fig.axes[1].get_title()
     with pytest.raises(ValueError, match="must divide"):
         F.unit_cost_figure(240, 60, 9, 28)
     with pytest.raises(ValueError, match="size must be"):
@@ -155,3 +155,24 @@ def test_unit_cost_explorer_builds_and_reports_bad_groups():
                   ({"groups": 7}, "groups=7 must divide c=240 and m=60"),
                   ({"groups": 4}, ""),
                   ({"m": 62}, "must divide"))
+
+
+def test_unit_cost_view_redraws_in_place_like_a_fresh_one():
+    from figure_checks import live_matches_fresh, picture_content
+
+    # thousands and millions, a tiny and a 960-channel reach, written ratios, and back
+    settings = [dict(c=240, m=60, groups=3, size=28), dict(c=12, m=4, groups=1, size=1),
+                dict(c=960, m=480, groups=12, size=56), dict(c=12, m=12, groups=12, size=(3, 5)),
+                dict(c=240, m=60, groups=3, size=28)]
+    live_matches_fresh(lambda: F.UnitCostView(connectivity=True), settings)
+    live_matches_fresh(F.UnitCostView, settings[:3])
+    view = F.UnitCostView(connectivity=True)
+    view.update(240, 60, 3, 28)
+    before = picture_content(view.figure)
+    for bad in [dict(groups=7), dict(c=1200, m=60), dict(size=(28, 28, 28)), dict(m=0)]:
+        with pytest.raises((ValueError, TypeError)):
+            view.update(**{**dict(c=240, m=60, groups=3, size=28), **bad})
+        assert picture_content(view.figure) == before, f"{bad} changed the picture"
+    heights = [p.get_height() for p in view.figure.axes[0].patches]
+    breakdown = F.unit_cost_breakdown(240, 60, 3, 28)
+    assert heights == [macs for unit in F.UNITS for _, macs in breakdown[unit]]

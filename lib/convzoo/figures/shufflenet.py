@@ -3,7 +3,8 @@
 - :func:`mobilenet_cost_figure`: where MobileNet's multiply-adds and parameters go (the 1x1 convolutions
   take about 95% of the multiply-adds), and the whole network against the same network with full convolutions.
 - :func:`unit_cost_breakdown` / :func:`unit_cost_figure`: the multiply-adds of a ResNet, a ResNeXt and a
-  ShuffleNet unit layer by layer, as stacked bars (the explorer draws this for any ``c, m, g, h = w``).
+  ShuffleNet unit layer by layer, as stacked bars, drawn by :class:`UnitCostView` (which the explorer
+  updates in place for any ``c, m, g, h = w``).
 - :func:`unit_connectivity_figure`: which input channels reach which output channels through the unit's two
   grouped 1x1 convolutions, without and with the channel shuffle between them.
 - :func:`unit_steps_figure`: one channel of every intermediate feature map of a unit, with its shape.
@@ -15,8 +16,9 @@ import numpy as np
 from ..cost import conv_macs
 from ..grouped import channel_connectivity, shuffle_permutation
 from .common import SEQUENTIAL, draw_grid, new_figure, show_image
+from .flattened import _cell_text, _GridView, _LiveGrid
 
-__all__ = ["unit_cost_breakdown", "unit_cost_figure", "unit_connectivity_figure", "mobilenet_cost_figure",
+__all__ = ["unit_cost_breakdown", "UnitCostView", "unit_cost_figure", "unit_connectivity_figure", "mobilenet_cost_figure",
            "unit_steps_figure", "check_unit_sizes"]
 
 UNITS = ("ResNet", "ResNeXt", "ShuffleNet")
@@ -134,30 +136,92 @@ def _segment_colours():
     return {"first 1x1": cmap(0.15), "3x3": cmap(0.55), "second 1x1": cmap(0.9)}
 
 
-def _cost_bars(ax, c, m, g, h, w):
-    breakdown = unit_cost_breakdown(c, m, g, (h, w))
-    colours = _segment_colours()
-    totals = []
-    for i, unit in enumerate(UNITS):
-        bottom = 0
-        for (label, macs), part in zip(breakdown[unit], colours):
-            ax.bar(i, macs, bottom=bottom, color=colours[part], edgecolor="white",
-                   label=part if i == 0 else None)
-            bottom += macs
-        totals.append(bottom)
-    top = max(totals)
-    for i, total in enumerate(totals):
-        ratio = "" if i == 0 else f"\n({totals[0] / total:.1f}x fewer)"
-        ax.text(i, total + 0.02 * top, _millions(total) + ratio, ha="center", va="bottom", fontsize=9)
-    ax.set_ylim(0, top * 1.3)
-    scale, unit = (1e6, "millions") if top >= 1e6 else (1e3, "thousands")
-    ax.yaxis.set_major_formatter(lambda v, _pos: f"{v / scale:g}")
-    ax.set_xticks(range(len(UNITS)), UNITS)
-    ax.set_xlabel("unit")
-    ax.set_ylabel(f"multiply-adds per unit ({unit})")
-    ax.legend(loc="upper right", fontsize=8, title="layer", title_fontsize=8)
-    ax.set_title(f"c={c}, m={m}, g={g}, h x w = {h}x{w}")
-    return totals
+class UnitCostView(_GridView):
+    """The picture of :func:`unit_cost_figure`, built once and redrawn in place for each setting.
+
+    Nine bar segments (three units, three layers each) whose heights and bases change, one text per total,
+    and with ``connectivity`` the ShuffleNet unit's ``(c, c)`` reach as one image.
+
+    Parameters
+    ----------
+    connectivity : bool
+        Draw the reach panel beside the bars.
+
+    Shape
+    -----
+    ``update(c, m, groups, size)``: ``c, m <= 1024``; ``size`` an int (h = w) or ``(h, w)``.
+
+    Examples
+    --------
+    >>> view = UnitCostView(connectivity=True)
+    >>> view.update(240, 60, 3, 28)
+    True
+    >>> view.update(240, 60, 4, 28), [t.get_text() for t in view.figure.axes[0].texts]
+    (False, ['48.0M', '28.9M\\n(1.7x fewer)', '6.1M\\n(7.9x fewer)'])
+    """
+
+    def __init__(self, connectivity: bool = False):
+        title = ("Multiply-adds of one unit, c x h x w -> c x h x w\nResNet hw(2cm + 9m²), ResNeXt hw(2cm + 9m²/g), "
+                 "ShuffleNet hw(2cm/g + 9m)")
+        if connectivity:
+            fig, (ax, ax2) = new_figure(1, 2, size=(10, 4.6), title=title)
+        else:
+            fig, ax = new_figure(size=(6.6, 4.6), title=title)
+        colours = _segment_colours()
+        # bars[unit][layer]: one segment per layer, stacked; the legend names the layers once
+        self.bars = [[ax.bar(i, 0, color=colours[part], edgecolor="white", label=part if i == 0 else None)[0]
+                      for part in colours] for i in range(len(UNITS))]
+        self.totals = [_cell_text(ax, i, 0, ha="center", va="bottom", fontsize=9) for i in range(len(UNITS))]
+        self._scale = 1e6
+        ax.yaxis.set_major_formatter(lambda v, _pos: f"{v / self._scale:g}")
+        ax.set_xticks(range(len(UNITS)), UNITS)
+        ax.set_xlabel("unit")
+        ax.legend(loc="upper right", fontsize=8, title="layer", title_fontsize=8)
+        self.ax, self.reach = ax, None
+        grids = []
+        if connectivity:
+            # a plain image, no cell borders or labels: c goes up to ~1000 here (the static
+            # unit_connectivity_figure writes each cell's value)
+            self.reach = _LiveGrid(ax2)
+            ax2.set_xlabel("input channel (yellow: reached, purple: not)")
+            ax2.set_ylabel("output channel")
+            grids = [ax2]
+        super().__init__(fig, grids)
+
+    def update(self, c=240, m=60, groups=3, size=28) -> bool:
+        """Draw one setting (see :func:`unit_cost_figure`); True when the layout must be redone."""
+        c, m, g = check_unit_sizes(c, m, groups)
+        h, w = _hw(size)
+        if c > 1024 or m > 1024:
+            raise ValueError(f"c and m are drawn up to 1024 channels, but got c={c}, m={m}")
+        breakdown = unit_cost_breakdown(c, m, g, (h, w))
+        macs = np.array([[n for _, n in breakdown[unit]] for unit in UNITS], dtype=float)
+        totals = macs.sum(axis=1)
+        top = totals.max()
+        if self.reach is not None:
+            reach = _unit_reach(c, m, g, shuffle=True)
+            seen = int(reach.sum(axis=1).min())
+            alone = int(_unit_reach(c, m, g, shuffle=False).sum(axis=1).min())
+        # all checked: now change the picture
+        ax = self.ax
+        for i, (segments, text, total) in enumerate(zip(self.bars, self.totals, totals)):
+            bottoms = np.concatenate([[0], np.cumsum(macs[i])[:-1]])
+            for patch, bottom, height in zip(segments, bottoms, macs[i]):
+                patch.set_y(bottom)
+                patch.set_height(height)
+            ratio = "" if i == 0 else f"\n({totals[0] / total:.1f}x fewer)"
+            text.set_text(_millions(int(total)) + ratio)
+            text.set_position((i, total + 0.02 * top))
+        ax.set_ylim(0, top * 1.3)
+        self._scale, unit = (1e6, "millions") if top >= 1e6 else (1e3, "thousands")
+        ax.set_ylabel(f"multiply-adds per unit ({unit})")
+        ax.set_title(f"c={c}, m={m}, g={g}, h x w = {h}x{w}")
+        if self.reach is not None:
+            self.reach.show(reach, cmap=SEQUENTIAL, vmin=0, vmax=1, borders=False)
+            # three lines: with c up to 960 a two-line title would be wider than the panel
+            self.reach.ax.set_title(f"ShuffleNet unit, input -> output channels:\neach output sees {seen} of {c} "
+                                    f"inputs\n(without shuffle {alone})")
+        return self._relayout()
 
 
 def unit_cost_figure(c=240, m=60, groups=3, size=28, connectivity=False):
@@ -165,7 +229,8 @@ def unit_cost_figure(c=240, m=60, groups=3, size=28, connectivity=False):
 
     The total is written on each bar with how many times fewer multiply-adds than ResNet it needs. With
     ``connectivity``, a second panel shows which input channels reach which output channels through the
-    ShuffleNet unit's 1x1 convolutions (:func:`convzoo.channel_connectivity`, shuffled).
+    ShuffleNet unit's 1x1 convolutions (:func:`convzoo.channel_connectivity`, shuffled). Drawn by
+    :class:`UnitCostView`.
 
     Parameters
     ----------
@@ -185,28 +250,9 @@ def unit_cost_figure(c=240, m=60, groups=3, size=28, connectivity=False):
     >>> [t.get_text() for t in fig.axes[0].texts]
     ['48.0M', '31.0M\\n(1.5x fewer)', '7.9M\\n(6.0x fewer)']
     """
-    c, m, g = check_unit_sizes(c, m, groups)
-    h, w = _hw(size)
-    if c > 1024 or m > 1024:
-        raise ValueError(f"c and m are drawn up to 1024 channels, but got c={c}, m={m}")
-    title = "Multiply-adds of one unit, c x h x w -> c x h x w\nResNet hw(2cm + 9m²), ResNeXt hw(2cm + 9m²/g), ShuffleNet hw(2cm/g + 9m)"
-    if not connectivity:
-        fig, ax = new_figure(size=(6.6, 4.6), title=title)
-        _cost_bars(ax, c, m, g, h, w)
-        return fig
-    fig, (ax, ax2) = new_figure(1, 2, size=(10, 4.6), title=title)
-    _cost_bars(ax, c, m, g, h, w)
-    reach = _unit_reach(c, m, g, shuffle=True)
-    # a plain image, not draw_grid: c goes up to ~1000 here, and thousands of cell labels and grid lines would
-    # make every redraw slow (the static unit_connectivity_figure writes each cell's value)
-    ax2.imshow(reach, cmap=SEQUENTIAL, vmin=0, vmax=1, interpolation="nearest")
-    ax2.set_xlabel("input channel (yellow: reached, purple: not)")
-    ax2.set_ylabel("output channel")
-    seen = int(reach.sum(axis=1).min())
-    alone = int(_unit_reach(c, m, g, shuffle=False).sum(axis=1).min())
-    ax2.set_title(f"ShuffleNet unit, input -> output channels:\neach output sees {seen} of {c} inputs "
-                  f"(without shuffle {alone})")
-    return fig
+    view = UnitCostView(connectivity=connectivity)
+    view.update(c, m, groups, size)
+    return view.figure
 
 
 def unit_connectivity_figure(c=12, m=9, groups=3):

@@ -1,8 +1,9 @@
 """Explorer of chapter 12: what one ResNet, ResNeXt and ShuffleNet unit cost, for any c, m, g and h = w.
 
 :func:`unit_cost_explorer` has sliders for the unit's channels ``c``, its bottleneck ``m``, the groups ``g``
-and the feature-map size ``h = w``. Each setting is drawn by :func:`draw_unit_cost`
-(:func:`convzoo.figures.shufflenet.unit_cost_figure`): the three units' multiply-adds as stacked bars, one
+and the feature-map size ``h = w``. Each setting is drawn in place by one
+:class:`convzoo.figures.shufflenet.UnitCostView` (the picture of :func:`draw_unit_cost`,
+:func:`convzoo.figures.shufflenet.unit_cost_figure`): the three units' multiply-adds as stacked bars, one
 segment per layer, beside the ShuffleNet unit's channel connectivity. A ``g`` that does not divide ``c`` or
 ``m`` gets a message in the widget.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import ipywidgets as W
 
-from ..figures.shufflenet import unit_cost_figure
+from ..figures.shufflenet import UnitCostView, unit_cost_figure
 from .common import explorer
 
 __all__ = ["draw_unit_cost", "unit_cost_explorer"]
@@ -51,7 +52,7 @@ def unit_cost_explorer(c=240, m=60, groups=3, size=28):
         ``controls`` holds ``c``, ``m``, ``groups`` and ``size``.
     """
     return explorer(
-        draw_unit_cost,
+        UnitCostView(connectivity=True),
         title="What one bottleneck unit costs: ResNet, ResNeXt, ShuffleNet",
         description="c: channels in and out of the unit; m: bottleneck channels; g: groups (ResNeXt groups its "
                     "3x3, ShuffleNet its two 1x1s); h = w: feature-map size. g must divide c and m.",
