@@ -122,7 +122,8 @@ def test_resize_conv2d_is_interpolate_then_conv2d_and_flat_inside():
 
 # --- figures and explorer -----------------------------------------------------------------------------------
 
-_titled_and_labelled = partial(titled_and_labelled, draws=("images",))
+# a grid's cells are a collection (the explorer's), or an image (draw_grid's)
+_titled_and_labelled = partial(titled_and_labelled, draws=("images", "collections"))
 
 
 def test_direct_conv_figure_shows_conv_transpose2d():

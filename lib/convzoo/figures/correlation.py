@@ -87,13 +87,54 @@ def _row(values, width: int, start: int) -> np.ndarray:
     return row
 
 
+def _label_class():
+    """:class:`matplotlib.text.Text` whose layout is remembered (made on first use: matplotlib loads lazily)."""
+    global _Label
+    if _Label is None:
+        from matplotlib.text import Text
+
+        class Label(Text):
+            """A Text that remembers its layout per (string, font, alignment, dpi, renderer kind): the layout
+            does not depend on where the text sits, and matplotlib 3.11 re-reads the font's tables for it
+            on every draw, half of what a grid's labels cost."""
+
+            layouts: dict = {}
+
+            def _get_layout(self, renderer):
+                key = (self._get_wrapped_text(), hash(self._fontproperties), self._horizontalalignment,
+                       self._verticalalignment, self._multialignment, self.get_rotation(), self._rotation_mode,
+                       self._linespacing, self.get_usetex(), self.get_figure(root=True).dpi, type(renderer))
+                found = self.layouts.get(key)
+                if found is None:
+                    if len(self.layouts) > 20_000:
+                        self.layouts.clear()
+                    found = self.layouts[key] = super()._get_layout(renderer)
+                return found
+
+        _Label = Label
+    return _Label
+
+
+_Label = None
+
+
+def _add_label(ax, **kw):
+    """A cell label on ``ax`` (as ``ax.text`` makes it, clipped to the axes), kept out of the layout."""
+    label = _label_class()(0, 0, "", **kw)
+    label.set_in_layout(False)  # inside the axes: it cannot change the margins
+    ax.add_artist(label)
+    return label
+
+
 class _LiveGrid:
     """:func:`.common.draw_grid`'s picture on one axes, redrawn in place for each new array (issue 9).
 
-    The image, the cell borders, the padding cells (one PolyCollection), the window outline and a pool of
-    cell labels are made once; :meth:`show` points them at new values and hides the labels it does not use.
-    Limits, borders and ticks change only when the grid's shape does (making ticks is slow). Also used by
-    chapter 6's checkerboard explorer. Without ``labels`` the axes get no ticks and no axis labels.
+    The coloured cells, their borders, the padding cells, the window outline and a pool of cell labels are
+    made once; :meth:`show` points them at new values and hides the labels it does not use. Limits, cells,
+    borders and ticks change only when the grid's shape does (making ticks is slow). The cells are one
+    PolyCollection, not an image: Agg fills a few hundred squares faster than it resamples an image to the
+    axes' size (5 ms an image). Also used by chapter 6's checkerboard explorer. Without ``labels`` the axes
+    get no ticks and no axis labels.
     """
 
     def __init__(self, ax, *, labels=True, xlabel="column", ylabel="row"):
@@ -101,7 +142,10 @@ class _LiveGrid:
         from matplotlib.collections import PolyCollection
 
         self.ax, self.labels, self.shape, self.texts = ax, labels, None, []
-        self.im = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL)
+        # not antialiased: no seams between neighbouring squares; NaN cells take the map's transparent 'bad'
+        self.cells = PolyCollection([], cmap=SEQUENTIAL, antialiased=False, edgecolors="none", linewidths=0)
+        ax.add_collection(self.cells, autolim=False)
+        ax.set_aspect("equal")
         self.borders = None
         self.padding = PolyCollection([], facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
                                       zorder=2)
@@ -130,13 +174,12 @@ class _LiveGrid:
         if vmax is None:
             finite = v[np.isfinite(v)]
             vmax = float(finite.max()) if finite.size else 1.0
-        self.im.set_data(np.ma.masked_invalid(v))
-        self.im.set_cmap(cmap)
-        self.im.set_clim(vmin, vmax)
         reshaped = v.shape != self.shape
         if reshaped:
             self.shape = v.shape
-            self.im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))  # imshow fixed the first one
+            i, j = np.mgrid[:rows, :cols]
+            corners = np.array([(-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5)])
+            self.cells.set_verts(np.stack([j.ravel(), i.ravel()], -1)[:, None, :] + corners)
             self.ax.set_xlim(-0.5, cols - 0.5)
             self.ax.set_ylim(rows - 0.5, -0.5)
             if self.borders is not None:
@@ -145,8 +188,11 @@ class _LiveGrid:
             if self.labels:
                 self.ax.set_xticks(np.arange(cols))
                 self.ax.set_yticks(np.arange(rows))
+        self.cells.set_array(np.ma.masked_invalid(v).ravel())
+        self.cells.set_cmap(cmap)
+        self.cells.set_clim(vmin, vmax)
         size = fontsize or (10 if max(rows, cols) <= 8 else 7)
-        colours = _text_colours(self.im, v)
+        colours = _text_colours(self.cells, v)
         cells = [(j, i, fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(np.isfinite(v)))]
         pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
         where = list(zip(*np.nonzero(pad)))
@@ -163,9 +209,7 @@ class _LiveGrid:
     def _write(self, cells) -> None:
         """Show one pooled label per ``(x, y, text, colour, fontsize)``; hide the rest of the pool."""
         while len(self.texts) < len(cells):
-            t = self.ax.text(0, 0, "", ha="center", va="center", zorder=3)
-            t.set_in_layout(False)  # inside the axes: it cannot change the margins
-            self.texts.append(t)
+            self.texts.append(_add_label(self.ax, ha="center", va="center", zorder=3))
         for t, (x, y, text, colour, size) in zip(self.texts, cells):
             t.set_position((x, y))
             t.set_text(text)

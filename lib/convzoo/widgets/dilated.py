@@ -17,7 +17,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
 from ..figures.common import SEQUENTIAL, LiveFigure, new_figure
-from ..figures.correlation import _relayout, _wide_titles
+from ..figures.correlation import _add_label, _relayout, _wide_titles
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -182,9 +182,7 @@ class FootprintView(LiveFigure):
         self.ax.set_ylim(hi, lo)
         cells = list(np.ndenumerate(counts)) if labelled else []
         while len(self.texts) < len(cells):
-            t = self.ax.text(0, 0, "", ha="center", va="center", fontsize=7)
-            t.set_in_layout(False)
-            self.texts.append(t)
+            self.texts.append(_add_label(self.ax, ha="center", va="center", fontsize=7))
         for t, ((i, j), v) in zip(self.texts, cells):
             t.set_position((offsets[j], offsets[i]))
             t.set_text(str(int(v)))
