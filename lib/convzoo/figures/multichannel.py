@@ -314,6 +314,7 @@ class _Grid:
             c.set_in_layout(False)
             ax.add_collection(c, autolim=False)
         self.labels = []
+        self._shown = []  # (row, col, text, colour, size) of each label, None when hidden
         ax.add_artist(_artists()["LabelLayer"](self.labels))
         self.shape = None
         ax.set_xlabel(xlabel)
@@ -328,7 +329,7 @@ class _Grid:
         v = np.asarray(values, dtype=float)
         rows, cols = v.shape
         ax, im = self.ax, self.image
-        im.set_data(np.ma.masked_invalid(v))
+        im.set_data(np.ma.masked_invalid(v) if np.isnan(v).any() else v)
         im.set_cmap(cmap)
         im.set_clim(vmin, vmax)
         if self.shape != v.shape:
@@ -360,14 +361,21 @@ class _Grid:
             t = _artists()["CellLabel"](0, 0, "", ha="center", va="center")
             t.set_in_layout(False)  # inside the axes: cannot change its margins
             self.labels.append(ax._add_text(t))
-        for t, (i, j, text, colour, fontsize) in zip(self.labels, cells):
-            t.set_position((j, i))
-            t.set_text(text)
-            t.set_color(colour)
-            t.set_fontsize(fontsize)
-            t.set_visible(True)
-        for t in self.labels[len(cells):]:
-            t.set_visible(False)
+            self._shown.append(None)
+        # a setter marks the whole figure stale, at some cost: set only what differs from the label's last cell
+        for n, (t, cell) in enumerate(zip(self.labels, cells)):
+            if self._shown[n] != cell:
+                i, j, text, colour, fontsize = cell
+                t.set_position((j, i))
+                t.set_text(text)
+                t.set_color(colour)
+                t.set_fontsize(fontsize)
+                t.set_visible(True)
+                self._shown[n] = cell
+        for n in range(len(cells), len(self.labels)):
+            if self._shown[n] is not None:
+                self.labels[n].set_visible(False)
+                self._shown[n] = None
 
     def margins(self) -> tuple:
         """What of this panel can move the figure's layout (see :func:`_layout_key`)."""
