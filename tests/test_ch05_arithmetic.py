@@ -6,7 +6,8 @@ from functools import partial
 import numpy as np
 import pytest
 
-from figure_checks import titled_and_labelled
+import figure_checks
+from figure_checks import live_matches_fresh, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -170,3 +171,117 @@ def test_arithmetic_explorer_plays_clamps_and_explains():
     assert "the kernel does not fit" in ex.message.value
     ex.controls["padding"].value = "full"
     assert ex.message.value == ""
+
+
+# settings whose structure differs: grid sizes, padding per side, dilation (window extents appear), several
+# positions, a kernel with weights (no "(all ones)"), hatched cells coming and going
+_STRUCTURES = [
+    dict(i=5, k=3, s=2, p=1, position=(1, 2)),
+    dict(i=9, k=5, s=1, p=3, position=(1, 9)),
+    dict(i=1, k=1, position=(0, 0)),
+    dict(i=5, k=4, s=1, p=(1, 2), position=(4, 4)),
+    dict(i=7, k=3, d=2, position=[(0, 0), (2, 2)]),
+    dict(i=6, k=3, s=2, position=[(0, 0), (1, 1)], fill="upto"),
+    dict(i=4, k=2, s=1, p=1, weight=np.array([[1, -1], [2, 0]]), position=(3, 1)),
+    dict(i=5, k=3, s=2, p=1, position=(1, 2)),
+]
+
+
+def _nan_as_text(content):
+    """``content`` with every NaN written "nan": NaN != NaN, so two equal pictures with blank cells would
+    otherwise never compare equal."""
+    if isinstance(content, float) and content != content:
+        return "nan"
+    if isinstance(content, (list, tuple)):
+        return type(content)(_nan_as_text(c) for c in content)
+    return content
+
+
+@pytest.fixture(autouse=True)
+def _blank_cells_compare_equal(monkeypatch):
+    import figure_checks
+
+    content = figure_checks.picture_content
+    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: _nan_as_text(content(fig)))
+
+
+@pytest.mark.parametrize("fit", [False, True])
+def test_live_view_updated_in_place_shows_what_a_fresh_one_shows(fit):
+    live_matches_fresh(lambda: F.ArithmeticView(fit=fit), _STRUCTURES)
+
+
+def test_explorer_frames_updated_in_place_show_what_fresh_ones_show():
+    live_matches_fresh(Wa._StepView, [
+        dict(i=5, k=3, s=2, p=1, d=1, step=0), dict(i=5, k=3, s=2, p=1, d=1, step=8),
+        dict(i=9, k=3, s=1, p=3, d=1, step=100), dict(i=5, k=4, s=1, p=0, d=1, step=7, padding="same"),
+        dict(i=5, k=3, s=1, p=0, d=2, step=40, padding="full"), dict(i=2, k=2, s=3, p=0, d=1, step=0),
+        dict(i=5, k=3, s=2, p=1, d=1, step=4)])
+
+
+def test_a_refused_setting_leaves_the_picture_as_it_was():
+    v = Wa._StepView()
+    v.update(i=6, k=3, s=2, p=1, d=2, step=3)
+    before = figure_checks.picture_content(v.figure)
+    for bad, match in [(dict(i=3, k=5, p=0), "does not fit"), (dict(i=5, k=3, s=2, p=1, step=9), "step 9"),
+                       (dict(i=9, k=3, p=4), "at most 15"), (dict(padding="half"), "padding mode")]:
+        with pytest.raises(ValueError, match=match):
+            v.update(**bad)
+        assert figure_checks.picture_content(v.figure) == before
+    view = F.ArithmeticView()
+    view.update(5, 3, s=2, p=1, position=(1, 1))
+    before = figure_checks.picture_content(view.figure)
+    with pytest.raises(ValueError, match="weight must have shape"):
+        view.update(5, 3, weight=np.ones((2, 2)))
+    with pytest.raises(ValueError, match="outside the 3x3 output"):
+        view.update(5, 3, s=2, p=1, position=[(0, 0), (3, 0)])
+    assert figure_checks.picture_content(view.figure) == before
+
+
+def _boxes(fig):
+    """Every text and panel of ``fig`` as a named window box (tick labels of one axis as one box)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.transforms import Bbox
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    r = canvas.get_renderer()
+    boxes = [("suptitle", fig._suptitle.get_window_extent(r)), ("sum", fig._supxlabel.get_window_extent(r))]
+    for n, ax in enumerate(fig.axes):
+        boxes += [(f"panel {n}", ax.get_window_extent(r)), (f"title {n}", ax.title.get_window_extent(r)),
+                  (f"xlabel {n}", ax.xaxis.label.get_window_extent(r)),
+                  (f"ylabel {n}", ax.yaxis.label.get_window_extent(r))]
+        for name, labels in (("xticks", ax.get_xticklabels()), ("yticks", ax.get_yticklabels())):
+            boxes.append((f"{name} {n}", Bbox.union([t.get_window_extent(r) for t in labels])))
+    return boxes
+
+
+@pytest.mark.parametrize("fit", [False, True])
+def test_nothing_overlaps_and_nothing_is_cut_off(fit):
+    """The view lays itself out (no layout engine): check it on the extremes the explorer allows."""
+    v = F.ArithmeticView(fit=fit)
+    for setting in [dict(i=1, k=1), dict(i=9, k=1, p=3), dict(i=9, k=5, p=3, position=(10, 10)),
+                    dict(i=2, k=2, s=4, d=3, p=2), dict(i=9, k=4, s=1, p=(2, 2), d=3, position=(3, 3)),
+                    dict(i=9, k=2, s=4, p=(0, 1), position=(2, 1)), dict(i=3, k=3, s=1, p=0, d=1),
+                    dict(i=8, k=5, s=3, p=3, d=1, position=(1, 2)), dict(i=2, k=1, s=1, d=3)]:
+        v.update(**setting)
+        figure_box = v.figure.bbox
+        boxes = _boxes(v.figure)
+        for name, box in boxes:
+            assert figure_box.x0 <= box.x0 and box.x1 <= figure_box.x1 + 0.5, f"{setting}: {name} is cut off"
+            assert figure_box.y0 <= box.y0 and box.y1 <= figure_box.y1 + 0.5, f"{setting}: {name} is cut off"
+        for m, (a, box_a) in enumerate(boxes):
+            for b, box_b in boxes[m + 1:]:
+                w = min(box_a.x1, box_b.x1) - max(box_a.x0, box_b.x0)
+                h = min(box_a.y1, box_b.y1) - max(box_a.y0, box_b.y0)
+                assert w <= 0.5 or h <= 0.5, f"{setting}: {a} and {b} overlap"
+
+
+def test_explorer_keeps_one_picture_size():
+    ex = Wa.arithmetic_explorer()
+    sizes = set()
+    for i, p in [(5, 1), (9, 3), (3, 0), (2, 2)]:
+        ex.controls["p"].value = p
+        ex.controls["i"].value = i
+        assert ex.message.value == ""
+        sizes.add(tuple(ex.draw.figure.get_size_inches()))
+    assert len(sizes) == 1

@@ -22,8 +22,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .._args import check_int
+from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, draw_grid, new_figure, outline, symmetric_limits
 from .common import _fmt_fixed as _fmt
-from .common import draw_grid, new_figure, outline
 
 __all__ = [
     "WindowLayout",
@@ -32,6 +32,7 @@ __all__ = [
     "DUMOULIN_INPUT",
     "output_size_text",
     "arithmetic_figure",
+    "ArithmeticView",
     "window_positions_figure",
     "receptive_field_figure",
     "MAX_DRAWN",
@@ -217,22 +218,6 @@ def _hatch(ax, cells, *, colour="#888888") -> None:
         ax.add_collection(_cells(cells, facecolor="none", hatch="xx", edgecolor=colour, linewidth=0, zorder=3))
 
 
-def _taps(ax, cells, colour, linewidth) -> None:
-    """Outline each tap cell of a window."""
-    ax.add_collection(_cells(cells, facecolor="none", edgecolor=colour, linewidth=linewidth, zorder=4))
-
-
-def _index_ticks(ax, n: int, offset: int, xlabel: str, ylabel: str | None, fontsize=8) -> None:
-    """Tick every cell with its coordinate ``t - offset`` (padding cells get negative or >= i indices)."""
-    ticks = np.arange(n)
-    labels = [str(t - offset) for t in ticks]
-    ax.set_xticks(ticks, labels, fontsize=fontsize)
-    ax.set_xlabel(xlabel)
-    if ylabel is not None:
-        ax.set_yticks(ticks, labels, fontsize=fontsize)
-        ax.set_ylabel(ylabel)
-
-
 def _positions(position, o: int) -> list[tuple[int, int]]:
     if isinstance(position, tuple) and len(position) == 2 and all(np.isscalar(v) for v in position):
         position = [position]
@@ -248,6 +233,362 @@ def _positions(position, o: int) -> list[tuple[int, int]]:
     if not out:
         raise ValueError("give at least one output position")
     return out
+
+
+def _squares(cells, height=1, width=1) -> list:
+    """Corners of the ``height x width``-cell rectangles whose top-left cells are ``[(row, col), ...]``
+    (vertices for a PolyCollection: one artist for any number of squares, changed with ``set_verts``)."""
+    return [np.array([(c - 0.5, r - 0.5), (c - 0.5 + width, r - 0.5), (c - 0.5 + width, r - 0.5 + height),
+                      (c - 0.5, r - 0.5 + height)]) for r, c in cells]
+
+
+def _border_segments(rows: int, cols: int) -> np.ndarray:
+    """The lines between the cells of a ``rows x cols`` grid, as :func:`.common.draw_grid` draws them."""
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    return np.concatenate([[[(x, ys[0]), (x, ys[-1])] for x in xs], [[(xs[0], y), (xs[-1], y)] for y in ys]])
+
+
+class _LiveGrid:
+    """One :func:`.common.draw_grid` panel kept alive: its image, a label per cell, the cell borders, all
+    changed in place by :meth:`show` (labels come from a pool that grows to the largest grid seen)."""
+
+    def __init__(self, ax):
+        from matplotlib.collections import LineCollection
+
+        self.ax = ax
+        self.image = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL)
+        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)  # above the image
+        self.borders.set_in_layout(False)
+        ax.add_collection(self.borders, autolim=False)
+        self.labels: list = []
+        self._set: list = []   # what each label shows, None when hidden
+        self.shape = None
+
+    def show(self, values, *, cmap=None, vmin=None, vmax=None, extra=()) -> None:
+        """Draw ``values`` (NaN: blank) with draw_grid's colours and labels; ``extra`` labels are
+        ``(row, col, text, colour, fontsize)`` (the padding's grey zeros)."""
+        v = np.asarray(values, dtype=float)
+        rows, cols = v.shape
+        finite = v[np.isfinite(v)]
+        if cmap is None:
+            cmap = DIVERGING if finite.size and finite.min() < 0 < finite.max() else SEQUENTIAL
+        if vmin is None and vmax is None:
+            vmin, vmax = symmetric_limits(finite) if cmap == DIVERGING else (finite.min(), finite.max())
+        self.image.set_data(np.ma.masked_invalid(v))
+        if self.image.get_cmap().name != cmap:   # a new colour map is a copy, its table built anew
+            self.image.set_cmap(cmap)
+        self.image.set_clim(vmin, vmax)
+        if v.shape != self.shape:
+            self.shape = v.shape
+            self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+            self.ax.set_xlim(-0.5, cols - 0.5)
+            self.ax.set_ylim(rows - 0.5, -0.5)
+            self.borders.set_segments(_border_segments(rows, cols))
+        size = 10 if max(rows, cols) <= 8 else 7
+        colours = _text_colours(self.image, v)
+        cells = [(i, j, _fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(np.isfinite(v)))]
+        cells += list(extra)
+        while len(self.labels) < len(cells):
+            t = self.ax.text(0, 0, "", ha="center", va="center")
+            t.set_in_layout(False)  # inside the axes: never moves the margins
+            self.labels.append(t)
+            self._set.append(None)
+        for m, (t, cell) in enumerate(zip(self.labels, cells)):
+            if self._set[m] != cell:   # each setter marks the figure stale: only what changed
+                i, j, text, colour, fontsize = self._set[m] = cell
+                t.set_position((j, i))
+                t.set_text(text)
+                t.set_color(colour)
+                t.set_fontsize(fontsize)
+                t.set_visible(True)
+        for m in range(len(cells), len(self.labels)):
+            if self._set[m] is not None:
+                self._set[m] = None
+                self.labels[m].set_visible(False)
+
+
+class _Frame(NamedTuple):
+    """Everything one picture of :class:`ArithmeticView` shows, computed (and checked) before drawing."""
+
+    lay: WindowLayout
+    x: np.ndarray
+    w: np.ndarray
+    weighted: bool
+    y: np.ndarray
+    positions: list
+    fill: str
+    terms: list
+
+
+def _frame(i, k, s, p, d, position, x, weight, fill) -> _Frame:
+    lay = window_layout(i, k, s, p, d)
+    if lay.length > MAX_DRAWN:
+        raise ValueError(f"the padded input has {lay.length} cells per side; the figure draws at most {MAX_DRAWN}: "
+                         f"make i or p smaller")
+    x = example_input(i) if x is None else np.asarray(x)
+    w = np.ones((k, k), dtype=int) if weight is None else np.asarray(weight)
+    if x.shape != (i, i):
+        raise ValueError(f"x must have shape ({i}, {i}) for i = {i}, but got {x.shape}")
+    if w.shape != (k, k):
+        raise ValueError(f"weight must have shape ({k}, {k}) for k = {k}, but got {w.shape}")
+    positions = _positions(position, lay.o)
+    fill = fill or ("upto" if len(positions) == 1 else "all")
+    if fill not in ("upto", "all"):
+        raise ValueError(f"fill must be 'upto' or 'all', but got {fill!r}")
+
+    from ..conv import conv2d
+
+    y = conv2d(x[None, None], w[None, None], stride=s, padding=(lay.pad, lay.pad), dilation=d)[0, 0]
+    pb = lay.pad[0]
+    r, c = positions[0]
+    xp = np.zeros((lay.length, lay.length), dtype=x.dtype)
+    xp[pb:pb + i, pb:pb + i] = x
+    terms = [xp[r * s + a * d, c * s + b * d] for a in range(k) for b in range(k)]
+    return _Frame(lay, x, w, weight is not None, y, positions, fill, terms)
+
+
+class ArithmeticView(LiveFigure):
+    """:func:`arithmetic_figure` as a live figure: one picture of the convolution arithmetic, updated in place.
+
+    :meth:`update` takes the arguments of :func:`arithmetic_figure` and redraws the same three panels
+    without creating an artist (labels, squares and outlines are reused), and lays the panels out itself:
+    a cell is one square of the same size in every panel, the panels side by side under their titles, the
+    sum under them. ``fit=True`` (the static figure) sizes the figure to the picture at 0.42-inch cells;
+    ``fit=False`` (the explorer) keeps the figure's ``size`` and makes the cells as large as fits (at most
+    0.55 inches), so moving a slider never resizes the picture and never runs a layout engine.
+
+    Parameters
+    ----------
+    fit : bool
+        Size the figure to each picture (else keep ``size``).
+    size : (float, float)
+        The figure's size in inches while ``fit`` is False; large enough for every grid the figure draws.
+
+    Shape
+    -----
+    Input ``(i, i)``, kernel ``(k, k)``, output ``(o, o)``; the padded input, ``(i + 2p) x (i + 2p)``, is at
+    most :data:`MAX_DRAWN` cells per side.
+
+    Examples
+    --------
+    >>> v = ArithmeticView()
+    >>> v.update(5, 3, s=2, p=1, position=(0, 1))
+    False
+    >>> v.figure.axes[2].get_title().splitlines()[1]
+    'filled up to y[0, 1]'
+    >>> _ = v.update(4, 3)
+    >>> [t.get_text() for t in v.figure.axes[2].texts if t.get_visible()]
+    ['15']
+    """
+
+    CELL = 0.42
+    """Inches per cell of the static figure."""
+    LARGEST_CELL = 0.55
+    """Largest cell of a fixed-size figure (small grids would otherwise fill it with a few huge squares)."""
+
+    def __init__(self, fit: bool = False, size=(12.0, 6.6)):
+        from matplotlib.collections import PolyCollection
+
+        fig, (ax_in, ax_w, ax_out) = new_figure(1, 3, size=size, title=" ")
+        fig.set_layout_engine("none")  # placed by _place, from the cells' size
+        self.fit = fit
+        self.grids = [_LiveGrid(ax) for ax in (ax_in, ax_w, ax_out)]
+
+        def squares(ax, **kw):
+            coll = PolyCollection([], closed=True, **kw)
+            coll.set_in_layout(False)
+            ax.add_collection(coll, autolim=False)
+            return coll
+
+        # as draw_grid, outline() and the old per-frame collections drew them (same colours, widths, order)
+        self.padding = squares(ax_in, facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
+                               zorder=2)
+        self.never = squares(ax_in, facecolors="none", hatch="xx", edgecolors="#888888", linewidths=0, zorder=3)
+        self.extents = squares(ax_in, facecolors="none", linewidths=1, zorder=4)
+        self.taps = squares(ax_in, facecolors="none", linewidths=2.0, zorder=4)
+        self.empty = squares(ax_out, facecolors="none", edgecolors="#bbbbbb", linewidths=0.8, zorder=3)
+        self.outlines = squares(ax_out, facecolors="none", linewidths=2.5, zorder=4)
+        for ax, (xlabel, ylabel) in zip(fig.axes, [("input column", "input row"), ("tap column", "tap row"),
+                                                   ("output column", "output row")]):
+            ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            # y=1.0: nothing is drawn on top, so matplotlib need not measure the tick labels to place it
+            ax.set_title(" ", fontsize=10, y=1.0)
+        self._title_pads = [None, None, None]
+        self._measured: dict = {}
+        fig.supxlabel(" ", fontsize=10, va="top")
+        fig._suptitle.set_va("top")
+        self._ticks = [None, None, None]
+        self._tick_labels = [None, None, None]   # (labels, font size) per panel, for _place
+        super().__init__(fig)
+
+    def update(self, i=5, k=3, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=None, fill=None) -> bool:
+        f = _frame(i, k, s, p, d, position, x, weight, fill)  # every check before anything changes
+        lay, positions = f.lay, f.positions
+        n, o, pad = lay.length, lay.o, lay.pad
+        pb = pad[0]
+        fig = self.figure
+        grid_in, grid_w, grid_out = self.grids
+        colours = [_COLOURS[m % len(_COLOURS)] for m in range(len(positions))]
+
+        # input: the values inside their padding (dashed zeros), never-read cells hatched, the windows
+        is_pad = np.ones((n, n), dtype=bool)
+        is_pad[pb:pb + i, pb:pb + i] = False
+        shown_x = np.full((n, n), np.nan)
+        shown_x[pb:pb + i, pb:pb + i] = f.x
+        grid_in.show(shown_x, vmin=min(0.0, float(np.min(f.x))), vmax=float(np.max(f.x)) or 1.0,
+                     extra=[(r, c, "0", "grey", 9) for r, c in zip(*np.nonzero(is_pad))])
+        self.padding.set_verts(_squares(zip(*np.nonzero(is_pad))))
+        never = [(r, c) for r in range(n) for c in range(n) if lay.reads[r] == 0 or lay.reads[c] == 0]
+        self.never.set_verts(_squares(never))
+        self.never.set_visible(bool(never))
+        starts = [(r * s, c * s) for r, c in positions]
+        self.extents.set_verts(_squares(starts, lay.span, lay.span) if d > 1 else [])
+        self.extents.set_edgecolor(colours if d > 1 else "none")
+        self.taps.set_verts(_squares([(r0 + a * d, c0 + b * d) for r0, c0 in starts for a in range(k) for b in range(k)]))
+        self.taps.set_edgecolor([col for col in colours for _ in range(k * k)])
+        ptitle = "no padding" if pad == (0, 0) else f"padding {pb if pb == pad[1] else pad} (dashed zeros)"
+        grid_in.ax.title.set_text(f"input {i}x{i}, {ptitle}\n"
+                                  + (f"hatched: never read ({len(never)} cells)" if never else "every cell is read"))
+
+        # kernel
+        grid_w.show(f.w)
+        grid_w.ax.title.set_text(f"kernel {k}x{k}" + ("" if f.weighted else "\n(all ones)")
+                                 + (f"\ntaps {d} apart" if d > 1 else ""))
+
+        # output, filled up to the (last) position
+        order = np.arange(o * o).reshape(o, o)
+        last = max(order[r, c] for r, c in positions)
+        shown_y = f.y.astype(float) if f.fill == "all" else np.where(order <= last, f.y, np.nan)
+        grid_out.show(shown_y, vmin=float(np.min(f.y)), vmax=float(np.max(f.y)))
+        self.outlines.set_verts(_squares(positions))
+        self.outlines.set_edgecolor(colours)
+        empty = [(a, b) for a in range(o) for b in range(o) if not np.isfinite(shown_y[a, b])]
+        self.empty.set_verts(_squares(empty))
+        self.empty.set_visible(bool(empty))
+        r, c = positions[0]
+        grid_out.ax.title.set_text(f"output {o}x{o}\n" + ("filled up to " if f.fill == "upto" else "")
+                                   + (f"y[{r}, {c}]" if len(positions) == 1 else f"{len(positions)} positions outlined"))
+
+        from matplotlib import rcParams
+
+        # ticks: input coordinates on the input (padding below 0 or from i on), indices elsewhere; made anew
+        # only when they change (creating ticks is slow)
+        for m, (grid, count, offset, fontsize) in enumerate([(grid_in, n, pb, 8), (grid_w, k, 0, None),
+                                                            (grid_out, o, 0, None)]):
+            if self._ticks[m] != (count, offset):
+                self._ticks[m] = (count, offset)
+                ticks = np.arange(count)
+                labels = [str(t - offset) for t in ticks]
+                grid.ax.set_xticks(ticks, labels, fontsize=fontsize)
+                grid.ax.set_yticks(ticks, labels, fontsize=fontsize)
+                self._tick_labels[m] = (labels, fontsize or rcParams["ytick.labelsize"])
+
+        # the title and the sum
+        fig._suptitle.set_text(f"{_params_text(i, k, s, pad, d)}:   {output_size_text(i, k, s, p, d)}")
+        if len(f.terms) <= 9:
+            products = f.terms if not f.weighted else [f"{_fmt(t)}*{_fmt(v)}" for t, v in zip(f.terms, f.w.ravel())]
+            sum_text = " + ".join(t if isinstance(t, str) else _fmt(t) for t in products) + f" = {_fmt(f.y[r, c])}"
+        else:
+            sum_text = f"(sum of {len(f.terms)} products) = {_fmt(f.y[r, c])}"
+        fig._supxlabel.set_text(f"y[{r}, {c}] = {sum_text}   (its window starts at input row {r * s - pb}, "
+                                f"column {c * s - pb}: {s} x its index, minus the padding)")
+        self._place()
+        return False  # placed already: the figure has no layout engine to run
+
+    def _label_sizes(self, ax, size) -> tuple:
+        """The sizes of ``ax``'s axis labels (set once in ``__init__``), measured once per dpi."""
+        key = (ax, self.figure.dpi)
+        if key not in self._measured:
+            self._measured[key] = size(ax.xaxis.label), size(ax.yaxis.label)
+        return self._measured[key]
+
+    def _place(self) -> None:
+        """Put the panels side by side, each cell the same square, with room for every title and label.
+
+        Measures the texts around each panel (cached metrics), then finds the largest cell (at most
+        :attr:`CELL` when fitting, :attr:`LARGEST_CELL` otherwise) for which everything fits the figure.
+        """
+        fig = self.figure
+        renderer = fig._get_renderer()
+        dpi = fig.dpi
+        from matplotlib import rcParams as rc
+        from matplotlib.font_manager import FontProperties
+
+        def size(text_artist):
+            if not text_artist.get_text():
+                return 0.0, 0.0
+            box = text_artist.get_window_extent(renderer)
+            return box.width / dpi, box.height / dpi
+
+        def text_size(s, fontsize):
+            w, h, _ = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize), False)
+            return w / dpi, h / dpi
+
+        margin, gap = 0.12, 0.3
+        tick = (rc["xtick.major.size"] + rc["xtick.major.pad"]) / 72
+        labelpad = rc["axes.labelpad"] / 72
+        titlepad = rc["axes.titlepad"] / 72
+        panels = []
+        for grid, (labels, fontsize) in zip(self.grids, self._tick_labels):
+            ax = grid.ax
+            rows, cols = grid.shape
+            tick_w = max(text_size(s, fontsize)[0] for s in labels)
+            tick_h = text_size("0", fontsize)[1]
+            (xl_w, xl_h), (yl_w, yl_len) = self._label_sizes(ax, size)  # rotated: a y label's width is its height
+            t_w, t_h = size(ax.title)
+            panels.append(dict(rows=rows, cols=cols, left=tick + tick_w + labelpad + yl_w, ylabel=yl_len,
+                               below=tick + tick_h + labelpad + xl_h, half_text=max(t_w, xl_w) / 2,
+                               title=t_h, edge=text_size(labels[-1], fontsize)[0] / 2))
+        sup_w, sup_h = size(fig._suptitle)
+        supx_w, supx_h = size(fig._supxlabel)
+        n = panels[0]["rows"]
+
+        def extents(c):
+            """(width, height) the picture needs with cells of ``c`` inches, where each panel goes, and the
+            room above the input for the titles and below it for the labels."""
+            x, places = 0.0, []
+            for q in panels:
+                w, h = q["cols"] * c, q["rows"] * c
+                left = max(w / 2 + q["left"], q["half_text"])
+                right = max(w / 2 + q["edge"], q["half_text"])
+                # a y label longer than its panel is high sticks out above it: the title goes over it (the
+                # pad reaches the title's baseline; 5 points more for its descent and a gap)
+                pad = max(titlepad, (q["ylabel"] - h) / 2 + 5 / 72)
+                places.append((x + left - w / 2, w, h, pad))
+                x += left + right + gap
+            width = x - gap
+            shift = [(n - q["rows"]) * c / 2 for q in panels]   # every panel centred on the input's middle
+            above = max(q["title"] + place[3] - dy for q, place, dy in zip(panels, places, shift))
+            below = max(q["below"] - dy for q, dy in zip(panels, shift))
+            height = sup_h + gap / 2 + above + n * c + below + gap / 2 + supx_h
+            return width, height, places, above
+
+        W, H = fig.get_size_inches()
+        if self.fit:
+            c = self.CELL
+            width, height = extents(c)[:2]
+            W, H = max(width, sup_w, supx_w) + 2 * margin, height + 2 * margin
+            if not np.allclose((W, H), fig.get_size_inches()):
+                fig.set_size_inches(W, H)
+        else:
+            lo, hi = 0.0, self.LARGEST_CELL
+            for _ in range(30):   # the largest cell that fits: extents grow with the cell
+                c = (lo + hi) / 2
+                width, height = extents(c)[:2]
+                lo, hi = (c, hi) if width <= W - 2 * margin and height <= H - 2 * margin else (lo, c)
+            c = lo
+        width, height, places, above = extents(c)
+        x0 = (W - width) / 2
+        top = H - (H - height) / 2   # the picture centred in a figure that does not fit it exactly
+        mid = top - sup_h - gap / 2 - above - n * c / 2   # the input's middle
+        for m, (grid, (x, w, h, pad)) in enumerate(zip(self.grids, places)):
+            grid.ax.set_position([(x0 + x) / W, (mid - h / 2) / H, w / W, h / H])
+            if self._title_pads[m] != pad:
+                self._title_pads[m] = pad
+                grid.ax.set_title(grid.ax.get_title(), fontsize=10, y=1.0, pad=pad * 72)
+        fig._suptitle.set_position((0.5, top / H))
+        fig._supxlabel.set_position((0.5, (top - height + supx_h) / H))
 
 
 def arithmetic_figure(i, k, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=None, fill=None):
@@ -289,82 +630,9 @@ def arithmetic_figure(i, k, s=1, p=0, d=1, position=(0, 0), *, x=None, weight=No
     >>> fig._supxlabel.get_text().split("   ")[0]
     'y[1, 2] = 3 + 1 + 0 + 2 + 3 + 0 + 2 + 2 + 0 = 13'
     """
-    lay = window_layout(i, k, s, p, d)
-    n, o, pad = lay.length, lay.o, lay.pad
-    if n > MAX_DRAWN:
-        raise ValueError(f"the padded input has {n} cells per side; the figure draws at most {MAX_DRAWN}: "
-                         f"make i or p smaller")
-    x = example_input(i) if x is None else np.asarray(x)
-    w = np.ones((k, k), dtype=int) if weight is None else np.asarray(weight)
-    if x.shape != (i, i):
-        raise ValueError(f"x must have shape ({i}, {i}) for i = {i}, but got {x.shape}")
-    if w.shape != (k, k):
-        raise ValueError(f"weight must have shape ({k}, {k}) for k = {k}, but got {w.shape}")
-    positions = _positions(position, o)
-    fill = fill or ("upto" if len(positions) == 1 else "all")
-    if fill not in ("upto", "all"):
-        raise ValueError(f"fill must be 'upto' or 'all', but got {fill!r}")
-
-    from ..conv import conv2d
-
-    y = conv2d(x[None, None], w[None, None], stride=s, padding=(pad, pad), dilation=d)[0, 0]
-    xp = np.zeros((n, n), dtype=x.dtype)
-    xp[pad[0]:pad[0] + i, pad[0]:pad[0] + i] = x
-    is_pad = np.ones((n, n), dtype=bool)
-    is_pad[pad[0]:pad[0] + i, pad[0]:pad[0] + i] = False
-    shown_x = np.where(is_pad, np.nan, xp.astype(float))
-
-    cell = 0.42
-    widths = [n, k, o]
-    fig, (ax_in, ax_w, ax_out) = new_figure(1, 3, size=(cell * (sum(widths) + 6) + 1.5, cell * n + 2.2),
-                                            title=f"{_params_text(i, k, s, pad, d)}:   {output_size_text(i, k, s, p, d)}")
-    ax_in.get_subplotspec().get_gridspec().set_width_ratios(widths)   # one cell is as wide in every panel
-
-    draw_grid(ax_in, shown_x, padding=is_pad, fmt=_fmt, vmin=min(0.0, float(np.min(x))),
-              vmax=float(np.max(x)) or 1.0, labels=False)
-    _index_ticks(ax_in, n, pad[0], "input column", "input row")
-    never = [(r, c) for r in range(n) for c in range(n) if lay.reads[r] == 0 or lay.reads[c] == 0]
-    _hatch(ax_in, never)
-    terms = []
-    for m, (r, c) in enumerate(positions):
-        colour = _COLOURS[m % len(_COLOURS)]
-        r0, c0 = r * s, c * s
-        if d > 1:
-            outline(ax_in, r0, c0, lay.span, lay.span, colour=colour, linewidth=1)
-        _taps(ax_in, [(r0 + a * d, c0 + b * d) for a in range(k) for b in range(k)], colour, 2.0)
-        if m == 0:
-            terms = [xp[r0 + a * d, c0 + b * d] for a in range(k) for b in range(k)]
-    nread = sum(1 for _ in never)
-    ptitle = "no padding" if pad == (0, 0) else f"padding {pad[0] if pad[0] == pad[1] else pad} (dashed zeros)"
-    ax_in.set_title(f"input {i}x{i}, {ptitle}\n"
-                    + (f"hatched: never read ({nread} cells)" if nread else "every cell is read"), fontsize=10)
-
-    draw_grid(ax_w, w, fmt=_fmt, xlabel="tap column", ylabel="tap row")
-    ax_w.set_title(f"kernel {k}x{k}" + ("\n(all ones)" if weight is None else "")
-                   + (f"\ntaps {d} apart" if d > 1 else ""), fontsize=10)
-
-    order = np.arange(o * o).reshape(o, o)
-    last = max(order[r, c] for r, c in positions)
-    shown_y = y.astype(float) if fill == "all" else np.where(order <= last, y, np.nan)
-    draw_grid(ax_out, shown_y, fmt=_fmt, vmin=float(np.min(y)), vmax=float(np.max(y)),
-              xlabel="output column", ylabel="output row")
-    for m, (r, c) in enumerate(positions):
-        outline(ax_out, r, c, colour=_COLOURS[m % len(_COLOURS)])
-    empty = [(a, b) for a in range(o) for b in range(o) if not np.isfinite(shown_y[a, b])]
-    if empty:
-        ax_out.add_collection(_cells(empty, facecolor="none", edgecolor="#bbbbbb", linewidth=0.8, zorder=3))
-    r, c = positions[0]
-    if len(terms) <= 9:
-        products = terms if weight is None else [f"{_fmt(t)}*{_fmt(v)}" for t, v in zip(terms, w.ravel())]
-        sum_text = " + ".join(str(t) if isinstance(t, str) else _fmt(t) for t in products) + f" = {_fmt(y[r, c])}"
-    else:
-        sum_text = f"(sum of {len(terms)} products) = {_fmt(y[r, c])}"
-    ax_out.set_title(f"output {o}x{o}\n" + ("filled up to " if fill == "upto" else "")
-                     + (f"y[{r}, {c}]" if len(positions) == 1 else f"{len(positions)} positions outlined"),
-                     fontsize=10)
-    fig.supxlabel(f"y[{r}, {c}] = {sum_text}   (its window starts at input row {r * s - pad[0]}, "
-                  f"column {c * s - pad[0]}: {s} x its index, minus the padding)", fontsize=10)
-    return fig
+    view = ArithmeticView(fit=True)
+    view.update(i, k, s, p, d, position, x=x, weight=weight, fill=fill)
+    return view.figure
 
 
 def window_positions_figure(i, k, s=1, p=0, d=1, *, ceil_mode=False, x=None):

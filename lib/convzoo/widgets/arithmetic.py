@@ -3,14 +3,15 @@
 :func:`arithmetic_explorer` has sliders for the input size ``i``, kernel size ``k``, stride ``s``, padding
 ``p`` and dilation ``d``, a padding mode (the ``p`` slider, or 'valid', 'same', 'full'), and a step slider
 with a Play button: the window moves over the padded input with its stride (and dilation), and the output
-fills in. Each frame is :func:`convzoo.figures.arithmetic.arithmetic_figure`; a setting with no output
-(kernel wider than the padded input) is answered with a message that says why and what to change.
+fills in. Each frame is :func:`convzoo.figures.arithmetic.arithmetic_figure`'s picture, one
+:class:`~convzoo.figures.arithmetic.ArithmeticView` updated in place; a setting with no output (kernel wider
+than the padded input) is answered with a message that says why and what to change.
 """
 from __future__ import annotations
 
 import ipywidgets as W
 
-from ..figures.arithmetic import arithmetic_figure, window_layout
+from ..figures.arithmetic import ArithmeticView, window_layout
 from ..shapes import same_padding
 from .common import explorer
 
@@ -40,17 +41,36 @@ def resolve_padding(mode, i, k, s=1, p=0, d=1):
     raise ValueError(f"padding mode must be one of {', '.join(repr(m) for m in PADDING_MODES)}, but got {mode!r}")
 
 
+class _StepView(ArithmeticView):
+    """The explorer's frames: :class:`ArithmeticView` updated from the controls (a padding mode, a step)."""
+
+    def update(self, i=5, k=3, s=2, p=1, d=1, step=0, padding="p slider") -> bool:
+        pad = resolve_padding(padding, i, k, s, p, d)
+        o = window_layout(i, k, s, pad, d).o
+        if not 0 <= step < o * o:
+            raise ValueError(f"step {step} does not exist: the output is {o}x{o}, so the steps are 0 to {o * o - 1}")
+        return super().update(i, k, s, pad, d, position=divmod(int(step), o))
+
+
 def draw_arithmetic(i=5, k=3, s=2, p=1, d=1, step=0, padding="p slider"):
     """One frame: the window of output number ``step`` (in reading order) and the output filled so far.
 
     Raises ``ValueError`` with a readable reason for settings that have no output, for a step past the last
-    output value, and for grids too large to draw.
+    output value, and for grids too large to draw. The figure is sized to the frame, as
+    :func:`~convzoo.figures.arithmetic.arithmetic_figure` sizes it (the explorer keeps one size).
+
+    Shape
+    -----
+    Input ``(i, i)``, kernel ``(k, k)``, output ``(o, o)``: ``step`` runs over its ``o * o`` cells.
+
+    Examples
+    --------
+    >>> draw_arithmetic(i=5, k=3, s=2, p=1, step=4)._supxlabel.get_text()[:7]
+    'y[1, 1]'
     """
-    pad = resolve_padding(padding, i, k, s, p, d)
-    o = window_layout(i, k, s, pad, d).o
-    if not 0 <= step < o * o:
-        raise ValueError(f"step {step} does not exist: the output is {o}x{o}, so the steps are 0 to {o * o - 1}")
-    return arithmetic_figure(i, k, s, pad, d, position=divmod(int(step), o))
+    view = _StepView(fit=True)
+    view.update(i, k, s, p, d, step, padding)
+    return view.figure
 
 
 def arithmetic_explorer(i=5, k=3, s=2, p=1, d=1, padding="p slider", interval_ms=800):
@@ -103,7 +123,7 @@ def arithmetic_explorer(i=5, k=3, s=2, p=1, d=1, padding="p slider", interval_ms
         control.observe(resize, names="value")
     resize()
     ex = explorer(
-        draw_arithmetic,
+        _StepView(),
         title="Convolution arithmetic, step by step",
         description="The window (red: its taps) moves over the padded input (dashed zeros) by the stride; each "
                     "step fills one output cell with the sum under the taps. Hatched cells are never read. "
