@@ -126,6 +126,18 @@ def _add_label(ax, **kw):
     return label
 
 
+def _remember_tick_layouts(axis) -> None:
+    """Make the labels of ``axis``'s current ticks remember their layout too (see :func:`_label_class`).
+
+    Call after the ticks change: the axis makes its Tick objects itself, so their labels are plain Texts
+    until they are switched here (a Label is a Text with one cached method: switching is safe). Ticks the
+    axis makes later are only slower, never wrong."""
+    label_class = _label_class()
+    for tick in axis.get_major_ticks(len(axis.get_majorticklocs())):
+        for label in (tick.label1, tick.label2):
+            label.__class__ = label_class
+
+
 class _LiveGrid:
     """:func:`.common.draw_grid`'s picture on one axes, redrawn in place for each new array (issue 9).
 
@@ -335,6 +347,8 @@ class SlideView(LiveFigure):
             ax.set_xlabel("position (index into f)", fontsize=8)
         self.axes[3].set_xticks(positions, [""] * (m - 1) + [str(k) for k in range(n + m - 1)], fontsize=8)
         self.axes[3].set_xlabel("output index (under the right end of its window)", fontsize=8)
+        for ax in self.axes:
+            _remember_tick_layouts(ax.xaxis)
         self._structure = (n, m)
 
 

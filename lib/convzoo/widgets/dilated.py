@@ -17,7 +17,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
 from ..figures.common import SEQUENTIAL, LiveFigure, new_figure
-from ..figures.correlation import _add_label, _relayout, _wide_titles
+from ..figures.correlation import _add_label, _relayout, _remember_tick_layouts, _wide_titles
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -145,6 +145,8 @@ class FootprintView(LiveFigure):
             self._show_2d(counts, offsets, lo, hi, labelled=field <= 15)
         else:
             self._show_1d(counts, offsets)
+        for axis in [self.ax.xaxis, self.ax.yaxis] + ([self.cbar.ax.yaxis] if self.cbar is not None else []):
+            _remember_tick_layouts(axis)  # new limits may have made new ticks
         changed = switched or self._margins() != before or _wide_titles(self.figure) != wide
         return changed and _relayout(self.figure)
 
