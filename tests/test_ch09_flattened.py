@@ -271,3 +271,25 @@ def test_rank1_figure_has_a_colour_bar_only_without_values():
     assert [t.get_text() for t in bar.get_yticklabels()] == [f"{v + 0.0:.2f}" for v in np.linspace(-top, top, 5)]
     with pytest.raises(ValueError, match="colour bar"):
         F.Rank1View(shape=(8, 7, 7), colorbar=False).update(w, annotate=False)
+
+
+def test_cell_labels_draw_their_own_characters(monkeypatch):
+    """Labels of one digit pattern share a layout; each must still draw its own characters, glyph by glyph."""
+    from convzoo.figures.common import new_figure
+    from convzoo.widgets.render import CachedTextCanvas, CachedTextRenderer
+
+    fig, ax = new_figure(size=(6, 1))
+    ax.set_axis_off()
+    ax.set_xlim(-0.5, 5.5)
+    words = ["0.05", "0.00", "-1.27", "-3.84", "c = 7", "12"]
+    texts = [F._cell_text(ax, i, 0, w, ha="center", va="center") for i, w in enumerate(words)]
+    F._as_cell_texts(fig)
+    drawn = []
+    plain_draw = CachedTextRenderer.draw_text
+    monkeypatch.setattr(CachedTextRenderer, "draw_text", lambda self, gc, x, y, s, prop, angle, ismath=False, mtext=None: (
+        drawn.append((x, s)), plain_draw(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext))[1])
+    for _ in range(2):           # the second time from the shared layouts
+        drawn.clear()
+        CachedTextCanvas(fig).draw()
+        assert "".join(s for _, s in sorted(drawn)) == "".join(w.replace(" ", "") for w in words)
+    assert all(type(t).__name__ == "CellText" for t in texts + [ax.title, ax.xaxis.label])

@@ -98,6 +98,7 @@ class _GridView(LiveFigure):
 
     def _relayout(self) -> bool:
         """Call last in ``update``: lay the figure out again if its margins changed; return what ``update`` returns."""
+        _as_cell_texts(self.figure)
         key, self._key = self._key, _margin_key(self.figure)
         if key == self._key:
             return False
@@ -150,18 +151,19 @@ def _cell_text_class():
 
         def _get_layout(self, renderer):
             s = self.get_text()
-            shape = _DIGITS.sub("0", s) if self._plain() else s
-            key = (shape, hash(self._fontproperties), self._horizontalalignment, self._verticalalignment,
-                   self.get_rotation(), self._rotation_mode, self._linespacing, self.get_figure(root=True).dpi)
+            plain = self._plain()
+            key = (_DIGITS.sub("0", s) if plain else s, hash(self._fontproperties), self._horizontalalignment,
+                   self._verticalalignment, self.get_rotation(), self._rotation_mode, self._linespacing,
+                   self.get_figure(root=True).dpi)
             found = _LAYOUTS.get(key)
             if found is None:
                 if len(_LAYOUTS) > 20_000:
                     _LAYOUTS.clear()
                 found = _LAYOUTS[key] = super()._get_layout(renderer)
-            if shape == s:
+            if not plain:
                 return found
-            bbox, info, corner = found
-            return bbox, [(s, *info[0][1:])], corner
+            bbox, ((_, size, xy),), corner = found    # the layout of another string of this shape: put s in
+            return bbox, [(s, size, xy)], corner
 
         def _advance(self, renderer, ch) -> float:
             """How far the pen moves past ``ch`` inside a string (its advance width, kerning with digits)."""
@@ -200,6 +202,24 @@ def _cell_text_class():
             self.stale = False
 
     return CellText
+
+
+def _as_cell_texts(fig) -> None:
+    """Give the texts matplotlib makes itself (suptitle, titles, axis and tick labels) the class of cell labels,
+    so that they too are laid out once per digit pattern and drawn glyph by glyph: a redraw writes new numbers
+    into titles and tick labels, and measuring and rasterising each new string cost more than the rest of the
+    redraw. Ticks made later (a longer axis) are converted at the next call."""
+    from matplotlib.text import Text
+
+    cls = _cell_text_class()
+    texts = [fig._suptitle] + list(fig.texts)
+    for ax in fig.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label] + list(ax.texts)
+        for axis in (ax.xaxis, ax.yaxis):
+            texts += [t for tick in axis.majorTicks for t in (tick.label1, tick.label2)]
+    for t in texts:
+        if type(t) is Text:
+            t.__class__ = cls
 
 
 def _cell_text(ax, x, y, text="", **kwargs):
