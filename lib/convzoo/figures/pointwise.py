@@ -117,7 +117,7 @@ class _LiveLayout(LiveFigure):
 
 def _set_ticks(cache: dict, axis, ticks, labels=None) -> None:
     """``axis.set_ticks(ticks, labels)``, skipped when they are what it already shows (making ticks is slow).
-    Their style goes in ``tick_params``, which outlives the ticks (a moved spine makes them anew)."""
+    Their style goes in ``tick_params``, which also styles ticks made later (more ticks for a larger grid)."""
     key = (tuple(ticks), None if labels is None else tuple(labels))
     if cache.get(axis) != key:
         axis.set_ticks(ticks, labels)
@@ -136,10 +136,10 @@ class _LiveGrid:
     """A grid of labelled cells on one axes, drawn as :func:`.common.draw_grid` draws it but changed in place.
 
     Made once for the largest grid it will show, ``rows x cols`` (that many cell labels, reused), in a slot
-    the size of a ``slot`` grid (default: the largest grid); :meth:`show`
-    draws any array no larger: the image's data and colours, the labels' texts, colours and places, the cell
-    borders and the limits. A smaller grid is drawn with the largest grid's cell size, centred where the largest
-    would be (:class:`_CellsOfTheLargest`), so the layout stays valid.
+    as wide and tall as a ``slot`` grid (default: the largest grid); :meth:`show` draws any array no larger:
+    the image's data and colours, the labels' texts, colours and places, the cell borders and the limits.
+    Every grid gets the slot's cell size, centred in it (:class:`_CellsOfTheLargest`), so the layout stays
+    valid and panels side by side keep equal cells.
     """
 
     def __init__(self, ax, rows: int, cols: int, slot=None):
@@ -163,6 +163,8 @@ class _LiveGrid:
 
     def show(self, values, *, cmap=None, vmin=None, vmax=None, fmt=_fmt, fontsize=None, annotate=True) -> None:
         v = np.asarray(values, dtype=float)
+        if v.ndim != 2 or v.shape[0] > self.capacity[0] or v.shape[1] > self.capacity[1]:
+            raise ValueError(f"this grid draws at most {self.capacity[0]}x{self.capacity[1]} cells, but got {v.shape}")
         finite = v[np.isfinite(v)]
         if cmap is None:
             cmap = DIVERGING if finite.size and finite.min() < 0 < finite.max() else SEQUENTIAL
@@ -173,8 +175,6 @@ class _LiveGrid:
         self.image.set_cmap(cmap)
         self.image.set_clim(vmin, vmax)
         rows, cols = v.shape
-        if rows > self.capacity[0] or cols > self.capacity[1]:
-            raise ValueError(f"this grid draws at most {self.capacity[0]}x{self.capacity[1]} cells, but got {v.shape}")
         if self.shape != v.shape:
             self._reshape(rows, cols)
         cells = list(zip(*np.nonzero(np.isfinite(v)))) if annotate else []
