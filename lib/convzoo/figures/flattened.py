@@ -135,9 +135,10 @@ def _cell_text_class():
     A grid redraws hundreds of labels, most of them numbers never drawn before (a new filter, new values).
     Measuring and rasterising each new string was most of a redraw. This Text lays a one-line label out as
     the same string with every digit a ``0`` (digits are all one width, so ``'-0.54'`` and ``'-0.00'`` have
-    one layout, computed once) and draws it glyph by glyph at the pen positions the whole string would give
-    (each glyph is drawn many times, so a caching renderer rasterises it once). Anything else (several lines,
-    rotation, mathtext) is drawn the ordinary way.
+    one layout, computed once) and draws a label with digits glyph by glyph at the pen positions the whole
+    string would give (each glyph is drawn many times, so a caching renderer rasterises it once). A label
+    without digits, which does not change, and anything else (several lines, rotation, mathtext) is drawn the
+    ordinary way.
     """
     from matplotlib import artist
     from matplotlib.colors import to_rgba
@@ -179,7 +180,7 @@ def _cell_text_class():
         def draw(self, renderer):
             if not self.get_visible() or not self.get_text():
                 return
-            if not self._plain():
+            if not self._plain() or not _DIGITS.search(self.get_text()):   # a fixed text: one cached raster
                 return super().draw(renderer)
             self._renderer = renderer
             _, ((line, _, (x, y)),), _ = self._get_layout(renderer)
@@ -498,9 +499,9 @@ class Rank1View(_GridView):
     """
 
     def __init__(self, shape=None, colorbar: bool = True):
-        size, left = _rank1_size(*shape) if shape is not None else ((12.6, 7.8), 7.4)
+        size, left = _rank1_size(*shape) if shape is not None else ((12.2, 7.5), 7.0)
         fig, (ax, bar) = new_figure(1, 2, size=size, title=" ")
-        ax.get_subplotspec().get_gridspec().set_width_ratios([left, 2.2])
+        ax.get_subplotspec().get_gridspec().set_width_ratios([left, 2.2 if shape is not None else 2.5])
         self.ax, self.bar = ax, bar
         self.grid = _LiveGrid(ax, fontsize=7)
         self.colorbar = None
@@ -511,7 +512,8 @@ class Rank1View(_GridView):
             # The bar shows a fixed 0..1 gradient labelled with the filter's values: a colour bar that follows
             # the image's own scale rebuilds itself on every change of it (half of an update's time).
             self._scale = ScalarMappable(Normalize(0, 1), cmap=DIVERGING)
-            self.colorbar = fig.colorbar(self._scale, ax=ax, shrink=0.8, location="left", label="weight value")
+            self.colorbar = fig.colorbar(self._scale, ax=ax, shrink=0.8, location="left")
+            self.colorbar.ax.set_title("weight\nvalue", fontsize=10)    # level text: drawn from a cached raster
             ax.set_anchor("C")  # a narrow grid in the middle of its panel, so the title (wider) stays inside
         ax.set_xticks([])
         ax.set_xlabel("column j (left to right) in each channel's slice")
