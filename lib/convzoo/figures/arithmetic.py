@@ -386,7 +386,7 @@ class ArithmeticView(LiveFigure):
     LARGEST_CELL = 0.55
     """Largest cell of a fixed-size figure (small grids would otherwise fill it with a few huge squares)."""
 
-    def __init__(self, fit: bool = False, size=(12.0, 6.6)):
+    def __init__(self, fit: bool = False, size=(11.0, 6.0)):
         from matplotlib.collections import PolyCollection
 
         fig, (ax_in, ax_w, ax_out) = new_figure(1, 3, size=size, title=" ")
