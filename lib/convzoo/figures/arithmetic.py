@@ -415,7 +415,7 @@ class ArithmeticView(LiveFigure):
             # y=1.0: nothing is drawn on top, so matplotlib need not measure the tick labels to place it
             ax.set_title(" ", fontsize=10, y=1.0)
         self._title_pads = [None, None, None]
-        self._measured: dict = {}
+        self._measured: dict = {}   # text sizes, for _place
         fig.supxlabel(" ", fontsize=10, va="top")
         fig._suptitle.set_va("top")
         self._ticks = [None, None, None]
@@ -496,13 +496,6 @@ class ArithmeticView(LiveFigure):
         self._place()
         return False  # placed already: the figure has no layout engine to run
 
-    def _label_sizes(self, ax, size) -> tuple:
-        """The sizes of ``ax``'s axis labels (set once in ``__init__``), measured once per dpi."""
-        key = (ax, self.figure.dpi)
-        if key not in self._measured:
-            self._measured[key] = size(ax.xaxis.label), size(ax.yaxis.label)
-        return self._measured[key]
-
     def _place(self) -> None:
         """Put the panels side by side, each cell the same square, with room for every title and label.
 
@@ -516,14 +509,24 @@ class ArithmeticView(LiveFigure):
         from matplotlib.font_manager import FontProperties
 
         def size(text_artist):
-            if not text_artist.get_text():
+            """(width, height) in inches, remembered per string: most updates repeat most texts."""
+            text = text_artist.get_text()
+            if not text:
                 return 0.0, 0.0
-            box = text_artist.get_window_extent(renderer)
-            return box.width / dpi, box.height / dpi
+            key = (text, text_artist.get_fontsize(), text_artist.get_rotation(), dpi)
+            if key not in self._measured:
+                if len(self._measured) > 10_000:
+                    self._measured.clear()
+                box = text_artist.get_window_extent(renderer)
+                self._measured[key] = box.width / dpi, box.height / dpi
+            return self._measured[key]
 
         def text_size(s, fontsize):
-            w, h, _ = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize), False)
-            return w / dpi, h / dpi
+            key = (s, fontsize, "tick", dpi)
+            if key not in self._measured:
+                w, h, _ = renderer.get_text_width_height_descent(s, FontProperties(size=fontsize), False)
+                self._measured[key] = w / dpi, h / dpi
+            return self._measured[key]
 
         margin, gap = 0.12, 0.3
         tick = (rc["xtick.major.size"] + rc["xtick.major.pad"]) / 72
@@ -535,7 +538,8 @@ class ArithmeticView(LiveFigure):
             rows, cols = grid.shape
             tick_w = max(text_size(s, fontsize)[0] for s in labels)
             tick_h = text_size("0", fontsize)[1]
-            (xl_w, xl_h), (yl_w, yl_len) = self._label_sizes(ax, size)  # rotated: a y label's width is its height
+            xl_w, xl_h = size(ax.xaxis.label)
+            yl_w, yl_len = size(ax.yaxis.label)  # rotated: its width is the font's height
             t_w, t_h = size(ax.title)
             panels.append(dict(rows=rows, cols=cols, left=tick + tick_w + labelpad + yl_w, ylabel=yl_len,
                                below=tick + tick_h + labelpad + xl_h, half_text=max(t_w, xl_w) / 2,
@@ -573,7 +577,7 @@ class ArithmeticView(LiveFigure):
                 fig.set_size_inches(W, H)
         else:
             lo, hi = 0.0, self.LARGEST_CELL
-            for _ in range(30):   # the largest cell that fits: extents grow with the cell
+            for _ in range(14):   # the largest cell that fits (to 1/400 of a pixel): extents grow with it
                 c = (lo + hi) / 2
                 width, height = extents(c)[:2]
                 lo, hi = (c, hi) if width <= W - 2 * margin and height <= H - 2 * margin else (lo, c)
