@@ -133,12 +133,11 @@ def _cell_text_class():
     """The Text class of cell labels (made on first use: matplotlib is imported only to draw).
 
     A grid redraws hundreds of labels, most of them numbers never drawn before (a new filter, new values).
-    Measuring and rasterising each new string was most of a redraw. This Text lays a one-line label out as
-    the same string with every digit a ``0`` (digits are all one width, so ``'-0.54'`` and ``'-0.00'`` have
-    one layout, computed once) and draws a label with digits glyph by glyph at the pen positions the whole
-    string would give (each glyph is drawn many times, so a caching renderer rasterises it once). A label
-    without digits, which does not change, and anything else (several lines, rotation, mathtext) is drawn the
-    ordinary way.
+    Measuring and rasterising each new string was most of a redraw. This Text lays a label out as the same
+    string with every digit a ``0`` (digits are all one width, so ``'-0.54'`` and ``'-0.00'`` have one
+    layout, computed once) and draws each line with digits glyph by glyph at the pen positions the whole line
+    would give (each glyph is drawn many times, so a caching renderer rasterises it once); a line without
+    digits, which does not change, as one string. Rotated text and mathtext are drawn the ordinary way.
     """
     from matplotlib import artist
     from matplotlib.colors import to_rgba
@@ -146,8 +145,7 @@ def _cell_text_class():
 
     class CellText(Text):
         def _plain(self) -> bool:
-            s = self.get_text()
-            return ("\n" not in s and "$" not in s and not self.get_rotation() and not self.get_usetex()
+            return ("$" not in self.get_text() and not self.get_rotation() and not self.get_usetex()
                     and self._bbox_patch is None and not self.get_path_effects())
 
         def _get_layout(self, renderer):
@@ -163,8 +161,8 @@ def _cell_text_class():
                 found = _LAYOUTS[key] = super()._get_layout(renderer)
             if not plain:
                 return found
-            bbox, ((_, size, xy),), corner = found    # the layout of another string of this shape: put s in
-            return bbox, [(s, size, xy)], corner
+            bbox, info, corner = found    # the layout of another string of this shape: put this one's lines in
+            return bbox, [(line, size, xy) for line, (_, size, xy) in zip(s.split("\n"), info)], corner
 
         def _advance(self, renderer, ch) -> float:
             """How far the pen moves past ``ch`` inside a string (its advance width, kerning with digits)."""
@@ -180,25 +178,30 @@ def _cell_text_class():
         def draw(self, renderer):
             if not self.get_visible() or not self.get_text():
                 return
-            if not self._plain() or not _DIGITS.search(self.get_text()):   # a fixed text: one cached raster
+            if not self._plain():
                 return super().draw(renderer)
             self._renderer = renderer
-            _, ((line, _, (x, y)),), _ = self._get_layout(renderer)
+            _, info, _ = self._get_layout(renderer)
             posx, posy = self.get_transform().transform((float(self._x), float(self._y)))
             if not (np.isfinite(posx) and np.isfinite(posy)):
                 return
-            x, y = x + posx, y + posy
-            if renderer.flipy():
-                y = renderer.get_canvas_width_height()[1] - y
             gc = renderer.new_gc()
             gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
             gc.set_alpha(self.get_alpha())
             gc.set_antialiased(self._antialiased)
             self._set_gc_clip(gc)
-            for ch in line:
-                if not ch.isspace():
-                    renderer.draw_text(gc, x, y, ch, self._fontproperties, 0)
-                x += self._advance(renderer, ch)
+            prop, height = self._fontproperties, renderer.get_canvas_width_height()[1]
+            for line, _, (x, y) in info:
+                x, y = x + posx, y + posy
+                if renderer.flipy():
+                    y = height - y
+                if not _DIGITS.search(line):       # a fixed line: one cached raster
+                    renderer.draw_text(gc, x, y, line, prop, 0, mtext=self if len(info) == 1 else None)
+                    continue
+                for ch in line:
+                    if not ch.isspace():
+                        renderer.draw_text(gc, x, y, ch, prop, 0)
+                    x += self._advance(renderer, ch)
             gc.restore()
             self.stale = False
 
