@@ -58,9 +58,9 @@ def picture_content(fig) -> list:
     import numpy as np
     from matplotlib.colors import to_rgba
 
-    def arr(a):
+    def arr(a):  # blank (NaN or masked) cells as None, which compares equal, unlike NaN
         a = np.ma.filled(np.ma.asarray(a, dtype=float), np.nan) if a is not None else np.zeros(0)
-        return np.round(a, 6).tolist()
+        return np.where(np.isnan(a), None, np.round(a, 6).astype(object)).tolist()
 
     def colours(c):
         return np.round(np.atleast_2d(np.asarray(c, dtype=float)), 4).tolist() if np.size(c) else []

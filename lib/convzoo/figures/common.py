@@ -57,7 +57,9 @@ class LiveFigure:
     Rules for :meth:`update`: check every value *before* changing any artist (a ValueError/TypeError must
     leave the last good picture intact), set every artist the values touch (nothing may be left over from
     an earlier setting), and return whether the layout must be recomputed: True when a text in the margins
-    (a title, tick or axis label) may have changed its size, False when only the data changed.
+    (a title, tick or axis label) may have changed its size, False when only the data changed. Change texts
+    with ``set_text`` (``fig.suptitle(...)`` or ``ax.set_title(...)`` again would put them back at their
+    default places, over a frozen layout).
 
     Shape
     -----

@@ -8,12 +8,12 @@ time is matplotlib's, in three places:
    and the rasterised coverage mask of each distinct (string, font) and stamps the mask where the text goes:
    a cell label "3" is rasterised once per session, not once per redraw.
 2. **Layout.** Constrained layout measures every tick label and title twice per draw. A :class:`LiveRender`
-   runs it only when the figure says its layout changed (see :class:`convzoo.figures.common.LiveFigure`).
+   runs it on the first picture and then only when the figure says its layout changed (see
+   :class:`convzoo.figures.common.LiveFigure`).
 3. **Building.** Creating axes and ticks costs several ms each; a live figure is built once and updated in place.
 
 The masks are drawn with Agg's own text rasteriser, so the picture is the same as an uncached draw up to a
-sub-pixel shift of each string (positions are rounded to whole pixels). Rotated text and mathtext are drawn
-the ordinary way.
+sub-pixel shift of each string (positions are rounded to whole pixels). Mathtext is drawn the ordinary way.
 """
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ __all__ = ["CachedTextRenderer", "CachedTextCanvas", "LiveRender", "figure_png",
 _CACHE_LIMIT = 20_000
 _METRICS: dict = {}
 _MASKS: dict = {}
+_HEIGHTS: dict = {}
 
 
 def _font_key(prop) -> tuple:
@@ -68,37 +69,62 @@ class CachedTextRenderer(RendererAgg):
         return found if found is not None else _remember(
             _METRICS, key, super().get_text_width_height_descent(s, prop, ismath))
 
+    def _get_font_height_metrics(self, prop):
+        """(ascent, descent, line gap) of the font, which matplotlib 3.11 asks of a renderer that has this
+        method (else it re-reads the font's tables for every text on every draw: a fifth of a redraw)."""
+        key = (_font_key(prop), self.dpi)
+        found = _HEIGHTS.get(key)
+        return found if found is not None else _remember(_HEIGHTS, key, _font_height_metrics(prop, self.dpi))
+
     def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
-        if ismath or angle % 360 != 0:
+        if ismath:
             return super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
         antialiased = bool(gc.get_antialiased())
-        key = (s, self.dpi, antialiased, _font_key(prop))
+        key = (s, self.dpi, antialiased, round(angle % 360, 3), _font_key(prop))
         entry = _MASKS.get(key)
         if entry is None:
-            entry = _remember(_MASKS, key, self._rasterise(s, prop, antialiased, mtext))
+            entry = _remember(_MASKS, key, self._rasterise(s, prop, angle % 360, antialiased, mtext))
         mask, dx, dy = entry
         if mask is not None:
             # y grows downwards here, and draw_text_image takes the bitmap's left column and bottom row;
-            # the colour and alpha come from gc, the mask is the coverage.
+            # the colour and alpha come from gc, the mask is the coverage (already rotated).
             self._renderer.draw_text_image(mask, int(round(x + dx)), int(round(y + dy)), 0, gc)
 
-    def _rasterise(self, s, prop, antialiased, mtext):
-        """Draw ``s`` once, black on transparent, with Agg's own text code; keep its coverage and offsets."""
+    def _rasterise(self, s, prop, angle, antialiased, mtext):
+        """Draw ``s`` once, black on transparent, with Agg's own text code; keep its coverage and its offset
+        from the anchor (the baseline's start, where ``draw_text`` is given ``x, y``)."""
         w, h, d = RendererAgg.get_text_width_height_descent(self, s, prop, False)
-        pad = int(np.ceil(prop.get_size_in_points() * self.dpi / 72)) + 4
-        scratch = RendererAgg(int(np.ceil(w)) + 2 * pad, int(np.ceil(h)) + 2 * pad, self.dpi)
+        reach = int(np.ceil(max(w, h) + prop.get_size_in_points() * self.dpi / 72)) + 4  # any rotation fits
+        scratch = RendererAgg(2 * reach, 2 * reach, self.dpi)
         gc = scratch.new_gc()
         gc.set_antialiased(antialiased)
         gc.set_foreground("black")
-        x0, y0 = pad, pad + int(np.ceil(h - d))  # the baseline's start, y downwards
-        RendererAgg.draw_text(scratch, gc, x0, y0, s, prop, 0, mtext=mtext)
+        RendererAgg.draw_text(scratch, gc, reach, reach, s, prop, angle, mtext=mtext)
         gc.restore()
         alpha = np.asarray(scratch.buffer_rgba())[..., 3]
         rows, cols = np.nonzero(alpha)
         if rows.size == 0:  # blank text (spaces)
             return None, 0, 0
         r0, r1, c0, c1 = rows.min(), rows.max(), cols.min(), cols.max()
-        return np.ascontiguousarray(alpha[r0:r1 + 1, c0:c1 + 1]), c0 - x0, r1 + 1 - y0
+        return np.ascontiguousarray(alpha[r0:r1 + 1, c0:c1 + 1]), c0 - reach, r1 + 1 - reach
+
+
+def _font_height_metrics(prop, dpi) -> tuple:
+    """What matplotlib 3.11's Text layout computes from the font's OS/2 or hhea table, in pixels; (None, None,
+    None) lets it measure instead (another matplotlib, or a font without those tables)."""
+    try:
+        from matplotlib.font_manager import fontManager, get_font
+
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        for table_name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                                 ("hhea", "lineGap", "ascent", "descent")):
+            table = font.get_sfnt_table(table_name)
+            if table is not None:
+                scale = prop.get_size_in_points() * dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+                return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    except Exception:  # pragma: no cover - a matplotlib without these internals
+        pass
+    return None, None, None
 
 
 class CachedTextCanvas(FigureCanvasAgg):
@@ -181,8 +207,8 @@ def figure_png(fig) -> bytes:
 class LiveRender:
     """Renders one :class:`~convzoo.figures.common.LiveFigure` again and again, laying it out only when asked.
 
-    The figure's own layout engine (constrained) is replaced by none after the first layout, so a draw
-    only paints; :meth:`png` runs the constrained layout once more when the update said the layout changed.
+    The figure's own layout engine (constrained) is replaced by none, so a draw only paints; :meth:`png`
+    runs the constrained layout on the first picture and again when the update said the layout changed.
 
     Shape
     -----
@@ -200,8 +226,8 @@ class LiveRender:
     ...         self.line.set_ydata([0, slope])
     ...         return False
     >>> r = LiveRender(Line())
-    >>> r.png(relayout=True)[:4] == r.png(relayout=False)[:4] == b"\\x89PNG"
-    True
+    >>> r.png(relayout=False)[1:4] == b"PNG" and r.layouts   # the first picture is always laid out
+    1
     """
 
     def __init__(self, live):
@@ -213,10 +239,20 @@ class LiveRender:
         # keep the figure's own constrained-layout settings (pads) for the relayouts
         self._layout = engine if isinstance(engine, ConstrainedLayoutEngine) else None
         self.canvas = CachedTextCanvas(fig)
+        self.layouts = 0
         fig.set_layout_engine("none")
 
     def png(self, relayout: bool = True) -> bytes:
-        if relayout and self._layout is not None:
-            self._layout.execute(self.live.figure)
+        if (relayout or not self.layouts) and self._layout is not None:
+            fig = self.live.figure
+            # Constrained layout starts from where the axes are, and with fixed-aspect axes it does not land
+            # in the same place from everywhere (a few pixels; repeated, the margins drift): start it from
+            # the grid's own places, as a new figure's layout does.
+            for ax in fig.axes:
+                spec = ax.get_subplotspec()
+                if spec is not None:
+                    ax.set_subplotspec(spec)
+            self._layout.execute(fig)
+            self.layouts += 1
         self.canvas.draw()
         return png_bytes(self.canvas)
