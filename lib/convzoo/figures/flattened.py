@@ -531,7 +531,7 @@ class Rank1View(_GridView):
         # two lines, not rotated: rotated text is drawn afresh on every redraw (only level text is cached)
         bar.set_xticks(range(4), ["filter", "lateral", "vertical", "horizontal"], fontsize=8)
         bar.set_ylim(0, 1.12)
-        bar.set_yticks([0, 0.5, 1])    # each tick costs ~1 ms a redraw; every bar has its value written on it
+        bar.set_yticks([])    # every bar has its value written on it (and ticks cost ~1 ms each a redraw)
         bar.set_ylabel("relative error ||W - approx|| / ||W||")
         bar.set_xlabel("rank-1 of the filter (blue)\nor of an unfolding (orange)")
         bar.set_title("relative error; the\nunfoldings' are lower\nbounds (SVD)")
