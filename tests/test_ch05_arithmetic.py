@@ -6,8 +6,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-import figure_checks
-from figure_checks import live_matches_fresh, titled_and_labelled
+from figure_checks import live_matches_fresh, picture_content, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -187,24 +186,6 @@ _STRUCTURES = [
 ]
 
 
-def _nan_as_text(content):
-    """``content`` with every NaN written "nan": NaN != NaN, so two equal pictures with blank cells would
-    otherwise never compare equal."""
-    if isinstance(content, float) and content != content:
-        return "nan"
-    if isinstance(content, (list, tuple)):
-        return type(content)(_nan_as_text(c) for c in content)
-    return content
-
-
-@pytest.fixture(autouse=True)
-def _blank_cells_compare_equal(monkeypatch):
-    import figure_checks
-
-    content = figure_checks.picture_content
-    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: _nan_as_text(content(fig)))
-
-
 @pytest.mark.parametrize("fit", [False, True])
 def test_live_view_updated_in_place_shows_what_a_fresh_one_shows(fit):
     live_matches_fresh(lambda: F.ArithmeticView(fit=fit), _STRUCTURES)
@@ -221,20 +202,20 @@ def test_explorer_frames_updated_in_place_show_what_fresh_ones_show():
 def test_a_refused_setting_leaves_the_picture_as_it_was():
     v = Wa._StepView()
     v.update(i=6, k=3, s=2, p=1, d=2, step=3)
-    before = figure_checks.picture_content(v.figure)
+    before = picture_content(v.figure)
     for bad, match in [(dict(i=3, k=5, p=0), "does not fit"), (dict(i=5, k=3, s=2, p=1, step=9), "step 9"),
                        (dict(i=9, k=3, p=4), "at most 15"), (dict(padding="half"), "padding mode")]:
         with pytest.raises(ValueError, match=match):
             v.update(**bad)
-        assert figure_checks.picture_content(v.figure) == before
+        assert picture_content(v.figure) == before
     view = F.ArithmeticView()
     view.update(5, 3, s=2, p=1, position=(1, 1))
-    before = figure_checks.picture_content(view.figure)
+    before = picture_content(view.figure)
     with pytest.raises(ValueError, match="weight must have shape"):
         view.update(5, 3, weight=np.ones((2, 2)))
     with pytest.raises(ValueError, match="outside the 3x3 output"):
         view.update(5, 3, s=2, p=1, position=[(0, 0), (3, 0)])
-    assert figure_checks.picture_content(view.figure) == before
+    assert picture_content(view.figure) == before
 
 
 def _boxes(fig):
