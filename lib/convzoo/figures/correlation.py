@@ -99,6 +99,7 @@ def _label_class():
             on every draw, half of what a grid's labels cost."""
 
             layouts: dict = {}
+            cell = None  # the (x, y, text, colour, fontsize) last shown, see _show_labels
 
             def _get_layout(self, renderer):
                 key = (self._get_wrapped_text(), hash(self._fontproperties), self._horizontalalignment,
@@ -124,6 +125,26 @@ def _add_label(ax, **kw):
     label.set_in_layout(False)  # inside the axes: it cannot change the margins
     ax.add_artist(label)
     return label
+
+
+def _show_labels(ax, pool: list, cells, **style) -> None:
+    """Show one label of ``pool`` per ``(x, y, text, colour, fontsize)`` of ``cells`` and hide the rest,
+    growing the pool (labels made with ``style``) when it is short. A label is touched only where its cell
+    changed: every setter marks the figure stale, which costs more than the change itself."""
+    while len(pool) < len(cells):
+        pool.append(_add_label(ax, **style))
+    for label, cell in zip(pool, cells):
+        if label.cell != cell:
+            x, y, text, colour, size = label.cell = cell
+            label.set_position((x, y))
+            label.set_text(text)
+            label.set_color(colour)
+            label.set_fontsize(size)
+        if not label.get_visible():
+            label.set_visible(True)
+    for label in pool[len(cells):]:
+        if label.get_visible():
+            label.set_visible(False)
 
 
 def _remember_tick_layouts(axis) -> None:
@@ -211,25 +232,12 @@ class _LiveGrid:
         self.padding.set_verts([[(j - 0.5, i - 0.5), (j + 0.5, i - 0.5), (j + 0.5, i + 0.5), (j - 0.5, i + 0.5)]
                                 for i, j in where])
         cells += [(j, i, "0", "grey", fontsize or 9) for i, j in where]
-        self._write(cells)
+        _show_labels(self.ax, self.texts, cells, ha="center", va="center", zorder=3)
         self.window.set_visible(highlight is not None)
         if highlight is not None:
             r, c, h, w = highlight
             self.window.set_bounds(c - 0.5, r - 0.5, w, h)
         return reshaped
-
-    def _write(self, cells) -> None:
-        """Show one pooled label per ``(x, y, text, colour, fontsize)``; hide the rest of the pool."""
-        while len(self.texts) < len(cells):
-            self.texts.append(_add_label(self.ax, ha="center", va="center", zorder=3))
-        for t, (x, y, text, colour, size) in zip(self.texts, cells):
-            t.set_position((x, y))
-            t.set_text(text)
-            t.set_color(colour)
-            t.set_fontsize(size)
-            t.set_visible(True)
-        for t in self.texts[len(cells):]:
-            t.set_visible(False)
 
 
 def _relayout(fig) -> bool:

@@ -17,7 +17,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
 from ..figures.common import SEQUENTIAL, LiveFigure, new_figure
-from ..figures.correlation import _add_label, _relayout, _remember_tick_layouts, _wide_titles
+from ..figures.correlation import _relayout, _remember_tick_layouts, _show_labels, _wide_titles
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -166,8 +166,7 @@ class FootprintView(LiveFigure):
         for artist in (self.stems, self.dots, self.holes):
             artist.set_visible(not two)
         if not two:
-            for t in self.texts:
-                t.set_visible(False)
+            _show_labels(self.ax, self.texts, [])
         if two and self.cbar is None:
             self.cbar = self.figure.colorbar(self.im, ax=ax, shrink=0.8, use_gridspec=False,
                                              label="paths (grey: 0, a gridding hole)",
@@ -182,16 +181,10 @@ class FootprintView(LiveFigure):
         self.im.set_extent((lo, hi, hi, lo))
         self.im.set_clim(1, max(top, 2.0))
         self.ax.set_ylim(hi, lo)
-        cells = list(np.ndenumerate(counts)) if labelled else []
-        while len(self.texts) < len(cells):
-            self.texts.append(_add_label(self.ax, ha="center", va="center", fontsize=7))
-        for t, ((i, j), v) in zip(self.texts, cells):
-            t.set_position((offsets[j], offsets[i]))
-            t.set_text(str(int(v)))
-            t.set_color("#555555" if v == 0 else ("black" if v > 0.6 * top else "white"))
-            t.set_visible(True)
-        for t in self.texts[len(cells):]:
-            t.set_visible(False)
+        grey, dark = "#555555", 0.6 * top
+        cells = [(offsets[j], offsets[i], str(int(v)), grey if v == 0 else ("black" if v > dark else "white"), 7)
+                 for (i, j), v in np.ndenumerate(counts)] if labelled else []
+        _show_labels(self.ax, self.texts, cells, ha="center", va="center")
         self.legend.set_visible(False)
 
     def _show_1d(self, counts, offsets) -> None:
