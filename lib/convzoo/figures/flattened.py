@@ -82,36 +82,42 @@ def _blank_figure(size, title):
 
 # ---- drawing in place (the explorers of chapters 9-12) ------------------------------------------------
 class _GridView(LiveFigure):
-    """A :class:`.common.LiveFigure` with grids drawn at equal aspect that lays itself out in an explorer.
+    """A :class:`.common.LiveFigure` with grids of square cells, laid out so that any grid fits.
 
     A grid of square cells fills only part of its panel (all the height, or all the width), and its title
-    and labels hug the part it fills; a layout computed for a wide grid would leave no room above a tall one.
-    So under :class:`convzoo.widgets.render.LiveRender` (which takes the figure's layout engine away), when
-    :func:`_margin_key` changes, the view runs the constrained layout itself with every grid's axes filling
-    its panel (aspect ``'auto'``), which gives margins that hold for any grid, and :meth:`_relayout` returns
-    False. A static figure keeps its engine and is laid out when drawn, as ever.
+    and labels hug the part it fills: a constrained layout computed for a wide grid leaves no room above a tall
+    one, nor under the grid it was computed for when matplotlib measured it before shrinking it. So the figure's
+    constrained layout runs with every grid's axes filling its panel (aspect ``'auto'``, then ``'equal'``
+    again), which gives margins that hold for any grid, static or in an explorer; :meth:`_relayout` tells
+    :class:`convzoo.widgets.render.LiveRender` when a margin text changed (:func:`_margin_key`).
     """
 
     def __init__(self, figure, grids):
-        self._engine, self._grids, self._key = figure.get_layout_engine(), list(grids), None
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        grids = list(grids)
+
+        class GridLayout(ConstrainedLayoutEngine):
+            def execute(self, fig):
+                for ax in grids:
+                    ax.set_aspect("auto")
+                try:
+                    return super().execute(fig)
+                finally:
+                    for ax in grids:
+                        ax.set_aspect("equal")
+
+        engine = figure.get_layout_engine()
+        figure.set_layout_engine(GridLayout(compress=engine._compress, **engine.get()))
+        self._key = None
         super().__init__(figure)
 
     def _relayout(self) -> bool:
-        """Call last in ``update``: lay the figure out again if its margins changed; return what ``update`` returns."""
+        """Call last in ``update``: whether a text in the margins changed since the last update (the layout must
+        be done again); the first update always says so."""
         _as_cell_texts(self.figure)
         key, self._key = self._key, _margin_key(self.figure)
-        if key == self._key:
-            return False
-        if self.figure.get_layout_engine() is self._engine:   # a static figure: laid out when drawn
-            return True
-        for ax in self._grids:
-            ax.set_aspect("auto")
-        try:
-            self._engine.execute(self.figure)
-        finally:
-            for ax in self._grids:
-                ax.set_aspect("equal")
-        return False
+        return key != self._key
 
 
 def _border_segments(rows: int, cols: int) -> np.ndarray:

@@ -183,14 +183,15 @@ class ShuffleConnectivityView(_GridView):
     def __init__(self, permutation: bool = False, channels=None):
         c = MAX_CHANNELS if channels is None else channels
         fig, first = new_figure(size=_connectivity_size(c, permutation), title=" ")
+        # new axes in a gridspec of their own: an axes moved from new_figure's gridspec into another one made
+        # the constrained layout give up (the figure kept matplotlib's default margins)
+        first.remove()
         if permutation:
             spec = fig.add_gridspec(2, 2, height_ratios=[1, max(c, 4) / 2.2])
-            first.set_subplotspec(spec[1, 0])        # reuse the axes new_figure made (cheaper than a new one)
-            axes = [first, fig.add_subplot(spec[1, 1]), fig.add_subplot(spec[0, :])]
+            axes = [fig.add_subplot(spec[1, 0]), fig.add_subplot(spec[1, 1]), fig.add_subplot(spec[0, :])]
         else:
             spec = fig.add_gridspec(1, 2)
-            first.set_subplotspec(spec[0, 0])
-            axes = [first, fig.add_subplot(spec[0, 1])]
+            axes = [fig.add_subplot(spec[0, 0]), fig.add_subplot(spec[0, 1])]
         for ax in axes:
             ax.set_xticks([])
             ax.set_yticks([])
