@@ -185,3 +185,19 @@ def test_grouped_view_redraws_in_place_like_a_fresh_one(nan_safe_pictures):
         assert picture_content(view.figure) == before, f"{bad} changed the picture"
     # the grid keeps its (few) ticks while its shape stays: no new layout for another g or k
     assert view.update(8, 8, 4, 5) is False
+
+
+def test_grouped_view_layout_fits_a_tall_grid_after_a_flat_one():
+    """Laid out while the grid is flat (16 inputs, 1 output), the explorer's picture still fits a square one."""
+    from convzoo.widgets.render import LiveRender
+
+    view = F.WeightStructureView()
+    render = LiveRender(view)
+    for setting in [(16, 1, 1, 3), (16, 16, 16, 3)]:
+        render.png(relayout=view.update(*setting))
+    renderer = render.canvas.get_renderer()
+    grid_title = view.ax_grid.title.get_window_extent(renderer)
+    suptitle = view.figure._suptitle.get_window_extent(renderer)
+    assert grid_title.y1 < suptitle.y0, "the grid's title runs into the suptitle"
+    label = view.ax_grid.xaxis.label.get_window_extent(renderer)
+    assert label.y0 >= 0, "the x label is cut off"

@@ -229,3 +229,15 @@ def test_shuffle_view_redraws_in_place_like_a_fresh_one():
         view.update(c, 4, 2)
         numbers = [t.get_text() for t in strip.texts if t.get_visible() and t.get_transform() != strip.transData]
         assert numbers == [str(i) for i in shown]
+
+
+def test_connectivity_figure_labels_inside_the_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    fig = F.shuffle_connectivity_figure(12, 4, 2)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    for ax in fig.axes:
+        box = ax.xaxis.label.get_window_extent(renderer)
+        assert box.y0 >= 0 and box.x0 >= 0, f"{ax.get_xlabel()!r} is cut off"
