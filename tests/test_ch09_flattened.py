@@ -286,8 +286,12 @@ def test_cell_labels_draw_their_own_characters(monkeypatch):
     F._as_cell_texts(fig)
     drawn = []
     plain_draw = CachedTextRenderer.draw_text
-    monkeypatch.setattr(CachedTextRenderer, "draw_text", lambda self, gc, x, y, s, prop, angle, ismath=False, mtext=None: (
-        drawn.append((x, s)), plain_draw(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext))[1])
+
+    def recorded(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        drawn.append((x, s))
+        return plain_draw(self, gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
+
+    monkeypatch.setattr(CachedTextRenderer, "draw_text", recorded)
     for _ in range(2):           # the second time from the shared layouts
         drawn.clear()
         CachedTextCanvas(fig).draw()

@@ -3,7 +3,8 @@
 - :func:`flatten_explorer`: choose the kind of filter (exactly rank 1, smooth, a patch of the photo, random),
   its channels ``C`` and size ``k``; see the filter, its best rank-1 (flattened) approximation, what is left,
   the relative error with its SVD lower bounds, and the parameter counts ``C k^2`` against ``C + 2k``
-  (:func:`convzoo.figures.flattened.rank1_figure`, redrawn in place by :class:`FlattenView`). A photo patch with more than 3 channels gets a message.
+  (:func:`convzoo.figures.flattened.rank1_figure`, redrawn in place by :class:`FlattenView`). A photo patch
+  with more than 3 channels gets a message.
 """
 from __future__ import annotations
 
