@@ -16,10 +16,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..signal import convolve, correlate
-from .common import (DIVERGING, SEQUENTIAL, LiveFigure, _cell_borders, _numbers, _text_colours, draw_grid,
-                     new_figure, symmetric_limits)
+from .common import DIVERGING, SEQUENTIAL, _numbers, draw_grid, new_figure, symmetric_limits
 from .common import _fmt_fixed as _fmt
 from .common import _shared_colours as _colours
+from .live import GridFigure, LiveGrid, as_cell_texts
 
 __all__ = ["slide_figure", "slide_steps_figure", "flip_2d_figure", "learned_flip_figure", "slide_layout",
            "SlideView"]
@@ -87,193 +87,43 @@ def _row(values, width: int, start: int) -> np.ndarray:
     return row
 
 
-def _label_class():
-    """:class:`matplotlib.text.Text` whose layout is remembered (made on first use: matplotlib loads lazily)."""
-    global _Label
-    if _Label is None:
-        from matplotlib.text import Text
-
-        class Label(Text):
-            """A Text that remembers its layout per (string, font, alignment, dpi, renderer kind): the layout
-            does not depend on where the text sits, and matplotlib 3.11 re-reads the font's tables for it
-            on every draw, half of what a grid's labels cost."""
-
-            layouts: dict = {}
-            cell = None  # the (x, y, text, colour, fontsize) last shown, see _show_labels
-
-            def _get_layout(self, renderer):
-                key = (self._get_wrapped_text(), hash(self._fontproperties), self._horizontalalignment,
-                       self._verticalalignment, self._multialignment, self.get_rotation(), self._rotation_mode,
-                       self._linespacing, self.get_usetex(), self.get_figure(root=True).dpi, type(renderer))
-                found = self.layouts.get(key)
-                if found is None:
-                    if len(self.layouts) > 20_000:
-                        self.layouts.clear()
-                    found = self.layouts[key] = super()._get_layout(renderer)
-                return found
-
-        _Label = Label
-    return _Label
-
-
-_Label = None
-
-
-def _add_label(ax, **kw):
-    """A cell label on ``ax`` (as ``ax.text`` makes it, clipped to the axes), kept out of the layout."""
-    label = _label_class()(0, 0, "", **kw)
-    label.set_in_layout(False)  # inside the axes: it cannot change the margins
-    ax.add_artist(label)
-    return label
-
-
-def _show_labels(ax, pool: list, cells, **style) -> None:
-    """Show one label of ``pool`` per ``(x, y, text, colour, fontsize)`` of ``cells`` and hide the rest,
-    growing the pool (labels made with ``style``) when it is short. A label is touched only where its cell
-    changed: every setter marks the figure stale, which costs more than the change itself."""
-    while len(pool) < len(cells):
-        pool.append(_add_label(ax, **style))
-    for label, cell in zip(pool, cells):
-        if label.cell != cell:
-            x, y, text, colour, size = label.cell = cell
-            label.set_position((x, y))
-            label.set_text(text)
-            label.set_color(colour)
-            label.set_fontsize(size)
-        if not label.get_visible():
-            label.set_visible(True)
-    for label in pool[len(cells):]:
-        if label.get_visible():
-            label.set_visible(False)
-
-
-def _remember_tick_layouts(axis) -> None:
-    """Make the labels of ``axis``'s current ticks remember their layout too (see :func:`_label_class`).
-
-    Call after the ticks change: the axis makes its Tick objects itself, so their labels are plain Texts
-    until they are switched here (a Label is a Text with one cached method: switching is safe). Ticks the
-    axis makes later are only slower, never wrong."""
-    label_class = _label_class()
-    for tick in axis.get_major_ticks(len(axis.get_majorticklocs())):
-        for label in (tick.label1, tick.label2):
-            label.__class__ = label_class
-
-
-class _LiveGrid:
-    """:func:`.common.draw_grid`'s picture on one axes, redrawn in place for each new array (issue 9).
-
-    The coloured cells, their borders, the padding cells, the window outline and a pool of cell labels are
-    made once; :meth:`show` points them at new values and hides the labels it does not use. Limits, cells,
-    borders and ticks change only when the grid's shape does (making ticks is slow). The cells are one
-    PolyCollection, not an image: Agg fills a few hundred squares faster than it resamples an image to the
-    axes' size (5 ms an image). Also used by chapter 6's checkerboard explorer. Without ``labels`` the axes
-    get no ticks and no axis labels.
-    """
-
-    def __init__(self, ax, *, labels=True, xlabel="column", ylabel="row"):
-        import matplotlib.patches as mpatches
-        from matplotlib.collections import PolyCollection
-
-        self.ax, self.labels, self.shape, self.texts = ax, labels, None, []
-        # not antialiased: no seams between neighbouring squares; NaN cells take the map's transparent 'bad'
-        self.cells = PolyCollection([], cmap=SEQUENTIAL, antialiased=False, edgecolors="none", linewidths=0)
-        ax.add_collection(self.cells, autolim=False)
-        ax.set_aspect("equal")
-        self.borders = None
-        self.padding = PolyCollection([], facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
-                                      zorder=2)
-        self.padding.set_in_layout(False)
-        ax.add_collection(self.padding, autolim=False)
-        self.window = mpatches.Rectangle((0, 0), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5, zorder=4,
-                                         visible=False)
-        self.window.set_in_layout(False)
-        ax.add_artist(self.window)
-        if labels:
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel(ylabel)
-        else:
-            ax.set_xticks([])
-            ax.set_yticks([])
-
-    def show(self, values, *, cmap=SEQUENTIAL, vmin=0.0, vmax=None, fmt=_fmt, fontsize=None, padding=None,
-             highlight=None) -> bool:
-        """Draw ``values`` (NaN cells blank) as draw_grid would; return whether the grid's shape changed.
-
-        ``vmax`` defaults to the largest finite value; ``padding`` marks dashed cells holding a grey 0;
-        ``highlight`` is the ``(row, col, height, width)`` of the window to outline.
-        """
-        v = np.asarray(values, dtype=float)
-        rows, cols = v.shape
-        if vmax is None:
-            finite = v[np.isfinite(v)]
-            vmax = float(finite.max()) if finite.size else 1.0
-        reshaped = v.shape != self.shape
-        if reshaped:
-            self.shape = v.shape
-            i, j = np.mgrid[:rows, :cols]
-            corners = np.array([(-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5)])
-            self.cells.set_verts(np.stack([j.ravel(), i.ravel()], -1)[:, None, :] + corners)
-            self.ax.set_xlim(-0.5, cols - 0.5)
-            self.ax.set_ylim(rows - 0.5, -0.5)
-            if self.borders is not None:
-                self.borders.remove()
-            self.borders = _cell_borders(self.ax, rows, cols)
-            if self.labels:
-                self.ax.set_xticks(np.arange(cols))
-                self.ax.set_yticks(np.arange(rows))
-        self.cells.set_array(np.ma.masked_invalid(v).ravel())
-        self.cells.set_cmap(cmap)
-        self.cells.set_clim(vmin, vmax)
-        size = fontsize or (10 if max(rows, cols) <= 8 else 7)
-        colours = _text_colours(self.cells, v)
-        cells = [(j, i, fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(np.isfinite(v)))]
-        pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
-        where = list(zip(*np.nonzero(pad)))
-        self.padding.set_verts([[(j - 0.5, i - 0.5), (j + 0.5, i - 0.5), (j + 0.5, i + 0.5), (j - 0.5, i + 0.5)]
-                                for i, j in where])
-        cells += [(j, i, "0", "grey", fontsize or 9) for i, j in where]
-        _show_labels(self.ax, self.texts, cells, ha="center", va="center", zorder=3)
-        self.window.set_visible(highlight is not None)
-        if highlight is not None:
-            r, c, h, w = highlight
-            self.window.set_bounds(c - 0.5, r - 0.5, w, h)
-        return reshaped
-
-
-def _relayout(fig) -> bool:
-    """Put every axes back where its grid cell starts, and say True (a new layout is needed).
-
-    Constrained layout measures the tick labels where the axes are now, so repeating it from the last
-    layout drifts (with fixed-aspect axes, the margins grew on every run); from the grid's own positions it
-    gives what a fresh figure gets."""
-    for ax in fig.axes:
-        spec = ax.get_subplotspec()
-        if spec is not None:
-            ax._set_position(spec.get_position(fig))
-    return True
-
-
-def _wide_titles(fig) -> tuple:
-    """The titles wider than their axes as the axes now sit: constrained layout widens the margins for
-    them, so a change of them needs a new layout, while a narrower title can change freely (its height
-    stays). Compare the result before and after an update (same positions). Measured with the canvas's
-    renderer (an explorer's caches text sizes), else with a bare Agg renderer."""
+def _wider_than_axes(ax) -> bool:
+    """Whether ``ax``'s title is wider than the axes as they now sit: constrained layout widens the margins
+    for such a title, while a narrower one can change its words freely (only its height counts). Measured
+    with the canvas's renderer (an explorer's caches text sizes), else with a bare Agg renderer."""
     from matplotlib.backends.backend_agg import RendererAgg
 
+    fig = ax.get_figure(root=True)
+    if not ax.get_title():
+        return False
     canvas = fig.canvas
     renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else RendererAgg(1, 1, fig.dpi)
-    scale = fig.get_figwidth() * fig.dpi
-
-    def width(text):
-        prop = text.get_fontproperties()
-        return max(renderer.get_text_width_height_descent(line, prop, False)[0]
-                   for line in text.get_text().splitlines() or [""])
-
-    return tuple(ax.get_title() for ax in fig.axes
-                 if ax.get_title() and width(ax.title) > 0.98 * ax.get_position().width * scale)
+    prop = ax.title.get_fontproperties()
+    width = max(renderer.get_text_width_height_descent(line, prop, False)[0] for line in ax.get_title().splitlines())
+    return bool(width > 0.98 * ax.get_position().width * fig.get_figwidth() * fig.dpi)
 
 
-class SlideView(LiveFigure):
+class _WordyGrid(LiveGrid):
+    """A live grid whose title says different words at every step (the slide's products, the checkerboard's
+    period): it moves the layout only by its number of lines or by outgrowing its axes, not by its words.
+    Without ticks, the number of rows and columns cannot move it either (only their ratio, the aspect)."""
+
+    def margins(self) -> tuple:
+        _, xlabel, ylabel, row_digits, col_digits, aspect = super().margins()
+        digits = (row_digits, col_digits) if self.ticks else ()
+        return (self.ax.get_title().count("\n"), _wider_than_axes(self.ax), xlabel, ylabel, *digits, aspect)
+
+
+class _WordyFigure(GridFigure):
+    """A GridFigure whose suptitle moves the layout only by its number of lines: it is centred over the whole
+    figure, so its words can change freely (a step, a kind, a list of rates)."""
+
+    def layout_key(self) -> tuple:
+        size, _, grids, extra = super().layout_key()
+        return size, self.title.get_text().count("\n"), grids, extra
+
+
+class SlideView(_WordyFigure):
     """One step of sliding ``g`` over ``f`` (see :func:`slide_figure`), updated in place from step to step.
 
     Built once with four grid rows; :meth:`update` validates the setting, then refills the rows, moves the
@@ -297,12 +147,12 @@ class SlideView(LiveFigure):
 
     def __init__(self):
         fig, axes = new_figure(4, 1, size=(6.0, 5.8))
-        # kept and re-texted: fig.suptitle() again would move it back from where the layout put it
-        self.suptitle = fig.suptitle(" ")
         self.axes = list(axes)
-        self.grids = [_LiveGrid(ax, labels=False) for ax in self.axes]
         self._structure = None
-        super().__init__(fig)
+        # the lengths of f and g decide the tick labels (SlideView's own), hence the layout
+        super().__init__(fig, [_WordyGrid(ax, xlabel="", ylabel="", ticks=False) for ax in self.axes],
+                         extra=lambda: self._structure)
+        self.suptitle = self.title  # the name this view has always given its suptitle
 
     def update(self, f=(3, 1, 4, 1, 5), g=(1, 2, 3), step=0, kind="convolve") -> bool:
         padded, kernel, out = slide_layout(f, g, kind)  # checks f, g and kind
@@ -315,35 +165,33 @@ class SlideView(LiveFigure):
             raise ValueError(f"step {step} does not exist: f of length {n} and g of length {m} give "
                              f"{n} + {m} - 1 = {steps} steps, numbered 0 to {steps - 1}")
         width = padded.size
-        wide = _wide_titles(self.figure)
         restructured = (n, m) != self._structure
         if restructured:
             self._restructure(n, m)
         products = padded[step:step + m] * kernel
         shown_out = np.where(np.arange(steps) <= step, out, np.nan)
         verb = "g reversed, then slid" if kind == "convolve" else "g slid as it is (no flip)"
-        self.suptitle.set_text(f"{kind}(f, g), step {step} of {steps - 1}: {verb}")
+        self.title.set_text(f"{kind}(f, g), step {step} of {steps - 1}: {verb}")
         common = dict(_colours(padded, kernel, products, out), fmt=_fmt)
         pad_mask = np.zeros((1, width), bool)
         pad_mask[0, : m - 1] = pad_mask[0, m - 1 + n:] = True
-        window = (0, step, 1, m)
+        window = [(0, step, 1, m)]
         par = lambda v: f"({_fmt(v)})" if v < 0 else _fmt(v)
         terms = " + ".join(f"{par(a)}*{par(b)}" for a, b in zip(padded[step:step + m], kernel))
         rows = [
-            (_padded_row(padded, n, m)[None], dict(padding=pad_mask, highlight=window),
+            (_padded_row(padded, n, m)[None], dict(padding=pad_mask, boxes=window),
              f"signal f = {f.tolist()} (dashed: zero padding)"),
-            (_row(kernel, width, step)[None], dict(highlight=window),
+            (_row(kernel, width, step)[None], dict(boxes=window),
              f"kernel as it slides: g reversed = {kernel.tolist()}" if kind == "convolve"
              else f"kernel as it slides: g = {kernel.tolist()}"),
-            (_row(products, width, step)[None], dict(highlight=window),
+            (_row(products, width, step)[None], dict(boxes=window),
              f"products: {terms} = {_fmt(out[step])} = out[{step}]"),
-            (_row(shown_out, width, m - 1)[None], dict(highlight=(0, step + m - 1, 1, 1)),
+            (_row(shown_out, width, m - 1)[None], dict(boxes=[(0, step + m - 1, 1, 1)]),
              f"output so far (length {n} + {m} - 1 = {steps})"),
         ]
         for grid, (values, marks, title) in zip(self.grids, rows):
-            grid.show(values, **marks, **common)
-            grid.ax.set_title(title)
-        return (restructured or _wide_titles(self.figure) != wide) and _relayout(self.figure)
+            grid.show(values, **marks, **common, title=title)
+        return self.layout_changed()
 
     def _restructure(self, n: int, m: int) -> None:
         """Size, ticks and axis labels for a signal of ``n`` and a kernel of ``m`` values."""
@@ -355,8 +203,7 @@ class SlideView(LiveFigure):
             ax.set_xlabel("position (index into f)", fontsize=8)
         self.axes[3].set_xticks(positions, [""] * (m - 1) + [str(k) for k in range(n + m - 1)], fontsize=8)
         self.axes[3].set_xlabel("output index (under the right end of its window)", fontsize=8)
-        for ax in self.axes:
-            _remember_tick_layouts(ax.xaxis)
+        as_cell_texts(self.figure)
         self._structure = (n, m)
 
 

@@ -16,8 +16,9 @@ import numpy as np
 from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
-from ..figures.common import SEQUENTIAL, LiveFigure, new_figure
-from ..figures.correlation import _relayout, _remember_tick_layouts, _show_labels, _wide_titles
+from ..figures.common import SEQUENTIAL, new_figure
+from ..figures.correlation import _wider_than_axes, _WordyFigure
+from ..figures.live import LiveGrid, as_cell_texts
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -72,7 +73,16 @@ class _PaddedFormatter(ScalarFormatter):
         return label.rjust(self.width, "\u2007") if self.side == "left" else label.ljust(self.width, "\u2007")
 
 
-class FootprintView(LiveFigure):
+class _CountLabels(LiveGrid):
+    """Only the label pool of a live grid (labels set only where their cell changed), for the footprint's
+    counts: they sit at offsets from the output, over the view's own image, so the grid itself is not made.
+    Use ``_write`` with ``(y, x, text, colour, size)`` cells; not ``show``."""
+
+    def __init__(self, ax):  # LiveGrid.__init__ would add an image, collections and axis labels to ax
+        self.ax, self.labels, self._shown = ax, [], []
+
+
+class FootprintView(_WordyFigure):
     """The footprint of a stack of dilated layers and its receptive field (see :func:`draw_footprint`),
     updated in place from stack to stack.
 
@@ -101,9 +111,8 @@ class FootprintView(LiveFigure):
 
         fig, self.ax = new_figure(size=self.SIZES["2-D"])
         ax = self.ax
-        self.suptitle = fig.suptitle(" ")
         self.im = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, vmin=1, vmax=2)
-        self.texts = []
+        self.count_labels = _CountLabels(ax)
         self.cbar = None
         self.stems = LineCollection([], linewidth=2)
         ax.add_collection(self.stems, autolim=False)
@@ -112,7 +121,10 @@ class FootprintView(LiveFigure):
         self.legend = ax.legend(loc="upper right", fontsize=8)
         ax.xaxis.set_major_formatter(_PaddedFormatter(0))  # below the axes: only its height counts
         self.dims = None
-        super().__init__(fig)
+        # no grids: the title's lines and width and the exponents above the axes decide the layout
+        super().__init__(fig, [], extra=lambda: (self.ax.get_title().count("\n"), _wider_than_axes(self.ax),
+                                                 self._margins()))
+        self.suptitle = self.title  # the name this view has always given its suptitle
 
     def update(self, rates="1, 2, 4", kernel_size=3, dims="2-D") -> bool:
         rs = parse_rates(rates)
@@ -130,12 +142,10 @@ class FootprintView(LiveFigure):
         counts = footprint(rs, k, ndim=2 if dims == "2-D" else 1)
         reached = int(np.count_nonzero(counts))
         offsets = np.arange(field) - (field - 1) / 2
-        wide = _wide_titles(self.figure)
-        before = self._margins()
         switched = dims != self.dims
         if switched:
             self._switch(dims)
-        self.suptitle.set_text(f"{len(rs)} layers of {k}" + (f"x{k}" if dims == "2-D" else "")
+        self.title.set_text(f"{len(rs)} layers of {k}" + (f"x{k}" if dims == "2-D" else "")
                                + f", rates {rates_label(rs)}: receptive field {field} (no dilation: {plain})")
         self.ax.set_title(f"{reached} of {counts.size} " + ("pixels" if dims == "2-D" else "inputs")
                           + f" reached ({100 * reached / counts.size:.0f}%), {int(counts.sum())} paths")
@@ -145,10 +155,8 @@ class FootprintView(LiveFigure):
             self._show_2d(counts, offsets, lo, hi, labelled=field <= 15)
         else:
             self._show_1d(counts, offsets)
-        for axis in [self.ax.xaxis, self.ax.yaxis] + ([self.cbar.ax.yaxis] if self.cbar is not None else []):
-            _remember_tick_layouts(axis)  # new limits may have made new ticks
-        changed = switched or self._margins() != before or _wide_titles(self.figure) != wide
-        return changed and _relayout(self.figure)
+        as_cell_texts(self.figure)  # new limits may have made new ticks
+        return self.layout_changed()  # a switch changes the figure's size
 
     def _switch(self, dims: str) -> None:
         """Size, axes look and which artists show, for 2-D or 1-D; the colour bar exists only in 2-D."""
@@ -166,11 +174,14 @@ class FootprintView(LiveFigure):
         for artist in (self.stems, self.dots, self.holes):
             artist.set_visible(not two)
         if not two:
-            _show_labels(self.ax, self.texts, [])
+            self.count_labels._write([])
         if two and self.cbar is None:
             self.cbar = self.figure.colorbar(self.im, ax=ax, shrink=0.8, use_gridspec=False,
                                              label="paths (grey: 0, a gridding hole)",
                                              format=_PaddedFormatter(6, side="right"))
+            # the bar shrank the axes to make room; constrained layout makes the room itself, and started from
+            # the shrunk place it lands elsewhere (a static figure has no LiveRender to put the axes back)
+            ax.set_subplotspec(ax.get_subplotspec())
         elif not two and self.cbar is not None:
             self.cbar.remove()
             self.cbar = None
@@ -182,9 +193,9 @@ class FootprintView(LiveFigure):
         self.im.set_clim(1, max(top, 2.0))
         self.ax.set_ylim(hi, lo)
         grey, dark = "#555555", 0.6 * top
-        cells = [(offsets[j], offsets[i], str(int(v)), grey if v == 0 else ("black" if v > dark else "white"), 7)
+        cells = [(offsets[i], offsets[j], str(int(v)), grey if v == 0 else ("black" if v > dark else "white"), 7)
                  for (i, j), v in np.ndenumerate(counts)] if labelled else []
-        _show_labels(self.ax, self.texts, cells, ha="center", va="center")
+        self.count_labels._write(cells)
         self.legend.set_visible(False)
 
     def _show_1d(self, counts, offsets) -> None:

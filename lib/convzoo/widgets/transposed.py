@@ -13,8 +13,8 @@ import ipywidgets as W
 import numpy as np
 
 from ..checkerboard import overlap_counts, overlap_is_even, overlap_period, resize_conv2d
-from ..figures.common import LiveFigure, new_figure
-from ..figures.correlation import _LiveGrid, _relayout, _wide_titles
+from ..figures.common import SEQUENTIAL, new_figure
+from ..figures.correlation import _WordyFigure, _WordyGrid
 from ..transpose import conv_transpose2d
 from .common import explorer
 
@@ -47,7 +47,7 @@ def _fmt(v) -> str:
     return f"{v:g}" if v.is_integer() else f"{v:.1f}"
 
 
-class CheckerboardView(LiveFigure):
+class CheckerboardView(_WordyFigure):
     """Overlap counts and the artifact of one transposed convolution (see :func:`draw_checkerboard`), updated
     in place from setting to setting.
 
@@ -70,13 +70,9 @@ class CheckerboardView(LiveFigure):
     def __init__(self):
         # the largest output the explorer's sliders give is 18x18: its cells are still wide enough for "12.3"
         fig, axes = new_figure(1, 2, size=(9.5, 5.6))
-        self.suptitle = fig.suptitle(" ")
-        self.grids = [_LiveGrid(ax, labels=False) for ax in axes]
-        for ax in axes:
-            ax.set_xlabel("output column")
-            ax.set_ylabel("output row")
-        self._laid_out = False
-        super().__init__(fig)
+        super().__init__(fig, [_WordyGrid(ax, xlabel="output column", ylabel="output row", ticks=False)
+                               for ax in axes])
+        self.suptitle = self.title  # the name this view has always given its suptitle
 
     def update(self, kernel_size=3, stride=2, padding=0, output_padding=0, kernel="ones", input_size=3) -> bool:
         k, s = int(kernel_size), int(stride)
@@ -90,20 +86,19 @@ class CheckerboardView(LiveFigure):
         inner = np.unique(fixed[pad:pad + big - k + 1, pad:pad + big - k + 1])
         even = overlap_is_even(k, s)
         n = out.shape[0]
-        wide = _wide_titles(self.figure)
-        self.suptitle.set_text(
+        self.title.set_text(
             f"k={k}, s={s}, p={padding}, output_padding={output_padding}: k % s = {k % s}, "
             f"overlap {'even' if even else 'UNEVEN'}\nfix (nearest x{s}, then the same conv): "
             + (f"interior values {', '.join(_fmt(v) for v in inner[:4])}{' (flat)' if inner.size == 1 else ''}"
                if inner.size else "no interior (the kernel is wider than the resized input)"))
         size = 9 if n <= 9 else 7
-        self.grids[0].show(counts, fmt=_fmt, fontsize=size)
-        self.grids[0].ax.set_title(f"overlap counts ({counts.shape[0]}x{counts.shape[1]})\n"
-                                   f"1-D period {overlap_period(k, s).tolist()}")
-        self.grids[1].show(out, fmt=_fmt, fontsize=size)
-        self.grids[1].ax.set_title(f"artifact: conv_transpose2d of\nones with the {kernel} kernel")
-        first, self._laid_out = not self._laid_out, True
-        return (first or _wide_titles(self.figure) != wide) and _relayout(self.figure)
+        # counts and sums of positive weights: each panel coloured from 0 to its own largest value
+        self.grids[0].show(counts, fmt=_fmt, fontsize=size, cmap=SEQUENTIAL, vmin=0.0, vmax=float(counts.max()),
+                           title=f"overlap counts ({counts.shape[0]}x{counts.shape[1]})\n"
+                                 f"1-D period {overlap_period(k, s).tolist()}")
+        self.grids[1].show(out, fmt=_fmt, fontsize=size, cmap=SEQUENTIAL, vmin=0.0, vmax=float(out.max()),
+                           title=f"artifact: conv_transpose2d of\nones with the {kernel} kernel")
+        return self.layout_changed()
 
 
 def draw_checkerboard(kernel_size=3, stride=2, padding=0, output_padding=0, kernel="ones", input_size=3):
