@@ -142,8 +142,9 @@ def test_the_layout_is_redone_whenever_a_new_figure_would_be_laid_out_differentl
         assert got.shape == want.shape and np.allclose(got, want, atol=0.5), values
 
 
-def test_cell_labels_drawn_in_one_pass_look_as_texts_drawn_one_by_one():
-    """The grids draw their cell labels in one pass (issue 9); the pixels are those of matplotlib's Text.draw."""
+def test_cell_labels_are_the_shared_cell_texts_and_look_as_texts_drawn_one_by_one():
+    """The grids' labels are figures/live.py's CellTexts (laid out once per digit pattern, drawn glyph by glyph:
+    issue 9); the pixels are those of matplotlib's Text.draw up to antialiased edges."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text
 
@@ -153,19 +154,16 @@ def test_cell_labels_drawn_in_one_pass_look_as_texts_drawn_one_by_one():
     def pixels():
         canvas = FigureCanvasAgg(view.figure)
         canvas.draw()
-        return np.asarray(canvas.buffer_rgba()).copy()
+        return np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
 
-    batched = pixels()
+    cells = pixels()
     labels = [t for ax in view.figure.axes for t in ax.texts]
-    assert len(labels) > 200 and all(type(t).__name__ == "CellLabel" for t in labels)
+    assert len(labels) > 200 and all(type(t).__name__ == "CellText" for t in labels)
     for t in labels:
         t.__class__ = Text
-    for ax in view.figure.axes:
-        for layer in ax.artists:
-            layer.set_visible(False)
-    one_by_one = pixels()
-    assert np.array_equal(batched, one_by_one)
-    assert not np.array_equal(batched[..., :3].min(-1) < 60, np.zeros(batched.shape[:2], bool))  # drew something
+    plain = pixels()
+    assert (np.abs(cells - plain).max(-1) > 128).mean() < 0.003
+    assert (cells.min(-1) < 60).any()  # drew something
 
 
 def test_static_figures_are_the_views_updated_once():

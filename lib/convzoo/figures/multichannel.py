@@ -5,14 +5,12 @@ maps share one colour scale per figure, so a weak map looks weak.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from ..conv import conv2d
-from .common import DIVERGING, SEQUENTIAL, LiveFigure, draw_grid, new_figure, symmetric_limits
-from .common import _text_colours
+from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, symmetric_limits
 from .common import _fmt_fixed as _fmt
+from .live import GridFigure, LiveGrid
 
 __all__ = [
     "single_channel_figure",
@@ -214,225 +212,15 @@ def pooling_figure(x, kernel_size=2, stride=None, shift=0):
     return view.figure
 
 
-_LAYOUTS: dict = {}
-_ARTISTS: dict = {}
+def _live_grid(ax, **labels):
+    """A :class:`.live.LiveGrid` whose title sits at a fixed height (where it goes anyway, the ticks being
+    below): matplotlib then spares the search for its place on every draw."""
+    grid = LiveGrid(ax, **labels)
+    ax.set_title(" ", y=1.0)
+    return grid
 
 
-def _artists():
-    """The artist classes the grids draw with, by name (``LaidOutText``, ``CellLabel``, ``LabelLayer``), made
-    on first use: importing this module must not import matplotlib."""
-    if _ARTISTS:
-        return _ARTISTS
-    import matplotlib.colors as mcolors
-    from matplotlib.artist import Artist
-    from matplotlib.text import Text
-
-    class LaidOutText(Text):
-        """A Text that lays out a string once per font, alignment and kind of renderer, not on every draw.
-
-        Text lays out its string (font look-up, metrics, alignment) each time it is drawn or measured: for a
-        grid's cell and tick labels, most of an explorer's redraw (issue 9). The layout does not depend on
-        where the text is, so an equal string in an equal font is laid out the same: kept, keyed on all that.
-        """
-
-        def _get_layout(self, renderer):
-            if self._wrap or self.get_usetex() or self.get_transform_rotates_text():
-                return super()._get_layout(renderer)
-            key = (type(renderer), renderer.dpi, self.get_text(), self._fontproperties, self._horizontalalignment,
-                   self._verticalalignment, self._multialignment, self.get_rotation(), self._rotation_mode,
-                   self._linespacing, self._parse_math)
-            layout = _LAYOUTS.get(key)
-            if layout is None:
-                if len(_LAYOUTS) > 5000:
-                    _LAYOUTS.clear()
-                layout = super()._get_layout(renderer)
-                # the font properties are mutable (set_fontsize changes them in place): key on a copy
-                _LAYOUTS[key[:3] + (self._fontproperties.copy(),) + key[4:]] = layout
-            return layout
-
-    class CellLabel(LaidOutText):
-        """A cell label: a Text like any other (``ax.texts`` lists it), drawn by its grid's LabelLayer."""
-
-        def draw(self, renderer):
-            pass
-
-    class LabelLayer(Artist):
-        """Draws a grid's cell labels (CellLabels, one line each, unrotated) in one pass: one transform of all
-        their places and one graphics context, instead of Text.draw's own set-up for each of hundreds."""
-
-        def __init__(self, labels):
-            super().__init__()
-            self.labels = labels
-            self.set_zorder(3)  # a Text's: above the padding, below the outlined windows
-            self.set_in_layout(False)
-
-        def draw(self, renderer):
-            shown = [t for t in self.labels if t.get_visible() and t.get_text()]
-            if not self.get_visible() or not shown:
-                return
-            places = self.axes.transData.transform([(t._x, t._y) for t in shown])
-            height = renderer.get_canvas_width_height()[1]
-            renderer.open_group("cell labels", self.get_gid())
-            gc = renderer.new_gc()
-            for t, (x, y) in zip(shown, places):
-                _, info, _ = t._get_layout(renderer)
-                dx, dy = info[0][2]  # one line: its offset from the text's place
-                gc.set_foreground(mcolors.to_rgba(t.get_color()), isRGBA=True)
-                gc.set_alpha(t.get_alpha())
-                gc.set_antialiased(t._antialiased)
-                t._set_gc_clip(gc)
-                y = y + dy
-                renderer.draw_text(gc, x + dx, height - y if renderer.flipy() else y, t.get_text(),
-                                   t._fontproperties, 0, ismath=False, mtext=t)
-            gc.restore()
-            renderer.close_group("cell labels")
-            self.stale = False
-
-    _ARTISTS.update(LaidOutText=LaidOutText, CellLabel=CellLabel, LabelLayer=LabelLayer)
-    return _ARTISTS
-
-
-class _Grid:
-    """One panel of labelled cells, redrawn in place: the live counterpart of :func:`.common.draw_grid`.
-
-    Built once (an image, a pool of cell labels, one collection each for the cell borders, the padding cells
-    and the outlined windows); :meth:`show` sets them all for new values, so a redraw creates no artist
-    unless the grid outgrows its pool of labels. ``xlabel``/``ylabel`` empty: the panel has no axis labels.
-    """
-
-    def __init__(self, ax, *, xlabel="column", ylabel="row"):
-        from matplotlib.collections import LineCollection, PolyCollection
-
-        self.ax = ax
-        # interpolation "none" and no resampling filter: the same pixels as imshow's defaults here, 40% faster
-        self.image = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, interpolation="none", resample=False)
-        # zorders as draw_grid's: borders over the image, padding over the borders, labels, then outlines
-        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)
-        self.padding = PolyCollection([], facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
-                                      zorder=2)
-        self.boxes = PolyCollection([], facecolors="none", joinstyle="miter", zorder=4)
-        for c in (self.borders, self.padding, self.boxes):
-            c.set_in_layout(False)
-            ax.add_collection(c, autolim=False)
-        self.labels = []
-        self._shown = []  # (row, col, text, colour, size) of each label, None when hidden
-        ax.add_artist(_artists()["LabelLayer"](self.labels))
-        self.shape = None
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        # a title at a fixed height (where it goes anyway, the ticks being below) spares the search for it
-        ax.set_title(" ", y=1.0)
-
-    def show(self, values, *, title, cmap, vmin, vmax, padding=None, boxes=(), box_colours="#d62728",
-             box_width=2.5):
-        """Draw ``values`` ``(rows, cols)``: cells labelled (NaN blank), ``padding`` cells (a bool mask) pale,
-        dashed and labelled with a grey 0, and each ``(row, col, height, width)`` of ``boxes`` outlined."""
-        v = np.asarray(values, dtype=float)
-        rows, cols = v.shape
-        ax, im = self.ax, self.image
-        im.set_data(np.ma.masked_invalid(v) if np.isnan(v).any() else v)
-        im.set_cmap(cmap)
-        im.set_clim(vmin, vmax)
-        if self.shape != v.shape:
-            # ticks are the slow part of an axes: set them only when the grid's size changes, with fixed
-            # labels (a formatter would format them anew on every draw)
-            ax.set_xticks(np.arange(cols), [str(k) for k in range(cols)])
-            ax.set_yticks(np.arange(rows), [str(k) for k in range(rows)])
-            # matplotlib makes plain Text tick labels; these are measured three times a draw: keep their layout
-            for tick in ax.xaxis.get_major_ticks(cols) + ax.yaxis.get_major_ticks(rows):
-                tick.label1.__class__ = tick.label2.__class__ = _artists()["LaidOutText"]
-            im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))  # imshow fixed it to the first data's shape
-            ax.set_xlim(-0.5, cols - 0.5)
-            ax.set_ylim(rows - 0.5, -0.5)
-            self.borders.set_segments(_border_segments(rows, cols))
-            self.shape = v.shape
-        ax.title.set_text(title)
-        pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
-        self.padding.set_verts([_square(i, j, 1, 1) for i, j in zip(*np.nonzero(pad))])
-        self.boxes.set_verts([_square(*b) for b in boxes])
-        self.boxes.set_edgecolor(box_colours)
-        self.boxes.set_linewidth(box_width)
-        # one label per cell: its value, or a grey 0 on padding (which the value, 0, would only repeat)
-        data = np.isfinite(v) & ~pad
-        size = 10 if max(rows, cols) <= 8 else 7
-        colours = _text_colours(im, v)
-        cells = [(i, j, _fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(data))]
-        cells += [(i, j, "0", "grey", 9) for i, j in zip(*np.nonzero(pad))]
-        while len(self.labels) < len(cells):
-            t = _artists()["CellLabel"](0, 0, "", ha="center", va="center")
-            t.set_in_layout(False)  # inside the axes: cannot change its margins
-            self.labels.append(ax._add_text(t))
-            self._shown.append(None)
-        # a setter marks the whole figure stale, at some cost: set only what differs from the label's last cell
-        for n, (t, cell) in enumerate(zip(self.labels, cells)):
-            if self._shown[n] != cell:
-                i, j, text, colour, fontsize = cell
-                t.set_position((j, i))
-                t.set_text(text)
-                t.set_color(colour)
-                t.set_fontsize(fontsize)
-                t.set_visible(True)
-                self._shown[n] = cell
-        for n in range(len(cells), len(self.labels)):
-            if self._shown[n] is not None:
-                self.labels[n].set_visible(False)
-                self._shown[n] = None
-
-    def margins(self) -> tuple:
-        """What of this panel can move the figure's layout (see :func:`_layout_key`)."""
-        rows, cols = self.shape
-        return (_digits_alike(self.ax.get_title()), self.ax.get_xlabel(), self.ax.get_ylabel(),
-                len(str(rows - 1)), len(str(cols - 1)), rows / cols)
-
-
-def _square(row, col, height, width):
-    """The corners of the cells ``[row, row + height) x [col, col + width)`` in data coordinates."""
-    x0, y0 = col - 0.5, row - 0.5
-    return [(x0, y0), (x0 + width, y0), (x0 + width, y0 + height), (x0, y0 + height)]
-
-
-def _border_segments(rows, cols):
-    """The lines between the cells of a ``rows x cols`` grid, as segments for a LineCollection."""
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    return ([[(x, ys[0]), (x, ys[-1])] for x in xs] + [[(xs[0], y), (xs[-1], y)] for y in ys])
-
-
-def _digits_alike(text: str) -> str:
-    """``text`` with every digit a 0: the default font's digits are equally wide, so a title that differs only
-    in its digits takes the same room."""
-    return re.sub(r"\d", "0", text)
-
-
-def _layout_key(fig, grids) -> tuple:
-    """Everything that decides the figure's layout: its size, suptitle, and each visible panel's margins
-    (titles and tick labels up to their digits, axis labels, the grid's aspect). Equal keys, equal layouts."""
-    return (tuple(fig.get_size_inches()), _digits_alike(fig.get_suptitle()),
-            tuple(g.margins() for g in grids if g.ax.get_visible()))
-
-
-class _GridFigure(LiveFigure):
-    """A LiveFigure made of :class:`_Grid` panels: it knows when an update moved the layout."""
-
-    def __init__(self, figure, grids):
-        self.grids = grids
-        # set with set_text: Figure.suptitle() would put it back where the layout had moved it from
-        self.title = figure.suptitle(" ")
-        self._layout = None
-        super().__init__(figure)
-
-    def _layout_changed(self) -> bool:
-        """True when the layout must be recomputed: on the first update, then when :func:`_layout_key` changes."""
-        key = _layout_key(self.figure, self.grids)
-        changed, self._layout = key != self._layout, key
-        if changed:
-            # Constrained layout starts from where the axes are, and with fixed-aspect axes it does not land
-            # in the same place from everywhere: start it from the grid's own places, as a new figure would.
-            for ax in self.figure.axes:
-                ax.set_subplotspec(ax.get_subplotspec())
-        return changed
-
-
-class MultichannelView(_GridFigure):
+class MultichannelView(GridFigure):
     """The figure of :func:`multichannel_figure`, built once for ``channels`` input channels and redrawn in place.
 
     :meth:`update` takes :func:`multichannel_figure`'s arguments; an explorer calls it on every change of
@@ -458,11 +246,12 @@ class MultichannelView(_GridFigure):
         self.channels = c = int(channels)
         fig, axes = new_figure(c + 1, 3, size=(10.5, 3.0 * (c + 1)), squeeze=False)
         kernel_labels = dict(xlabel="kernel column", ylabel="kernel row")
-        self.inputs = [_Grid(axes[ch, 0]) for ch in range(c)]
-        self.kernels = [_Grid(axes[ch, 1], **kernel_labels) for ch in range(c)]
-        self.maps = [_Grid(axes[ch, 2]) for ch in range(c)]
-        self.summed, self.bias, self.output = (_Grid(axes[c, 0]), _Grid(axes[c, 1], xlabel="", ylabel=""),
-                                               _Grid(axes[c, 2]))
+        self.inputs = [_live_grid(axes[ch, 0]) for ch in range(c)]
+        self.kernels = [_live_grid(axes[ch, 1], **kernel_labels) for ch in range(c)]
+        self.maps = [_live_grid(axes[ch, 2]) for ch in range(c)]
+        self.summed, self.bias, self.output = (_live_grid(axes[c, 0]),
+                                               _live_grid(axes[c, 1], xlabel="", ylabel=""),
+                                               _live_grid(axes[c, 2]))
         super().__init__(fig, self.inputs + self.kernels + self.maps + [self.summed, self.bias, self.output])
 
     def update(self, x, filter, bias=0, stride=1, padding=0, position=None, channel_names=None) -> bool:
@@ -508,10 +297,10 @@ class MultichannelView(_GridFigure):
         self.bias.show([[bias]], title="+ bias (one number per filter)", cmap=DIVERGING, vmin=lim_b[0],
                        vmax=lim_b[1])
         self.output.show(total, title=f"output = sum + bias ({out_shape[0]}x{out_shape[1]})", **maps)
-        return self._layout_changed()
+        return self.layout_changed()
 
 
-class PoolingView(_GridFigure):
+class PoolingView(GridFigure):
     """The figure of :func:`pooling_figure`, built once and redrawn in place.
 
     Two rows of three panels; with ``shift=0`` the second row is hidden and the figure half as tall.
@@ -534,7 +323,7 @@ class PoolingView(_GridFigure):
         fig, axes = new_figure(2, 3, size=(11, 7.2), squeeze=False)
         self.axes = axes
         self._spec = [[ax.get_subplotspec() for ax in row] for row in axes]
-        self.rows = [[_Grid(ax) for ax in row] for row in axes]
+        self.rows = [[_live_grid(ax) for ax in row] for row in axes]
         super().__init__(fig, [g for row in self.rows for g in row])
 
     def update(self, x, kernel_size=2, stride=None, shift=0) -> bool:
@@ -573,7 +362,7 @@ class PoolingView(_GridFigure):
                 tavg += f": {int(np.sum(~np.isclose(av, results[0][1])))} of {av.size} changed"
             grid_max.show(mx, title=tmax, **colours)
             grid_avg.show(av, title=tavg, **colours)
-        return self._layout_changed()
+        return self.layout_changed()
 
     def _show_rows(self, n):
         """Show the first ``n`` (1 or 2) rows of panels, on a figure sized for them."""
