@@ -5,8 +5,7 @@ from functools import partial
 import numpy as np
 import pytest
 
-import figure_checks
-from figure_checks import explorer_says, live_matches_fresh, titled_and_labelled
+from figure_checks import explorer_says, live_matches_fresh, picture_content, titled_and_labelled
 
 pytest.importorskip("ipywidgets")
 
@@ -186,20 +185,6 @@ def test_channel_mix_figure_titles_the_weights_and_draws_each_output():
 
 
 # ---- the explorers' live figures: updated in place, they show what a fresh figure shows ----------------
-def picture_content(fig) -> list:
-    """figure_checks.picture_content with each item as its repr: the blank (NaN) columns between side-by-side
-    maps would otherwise never compare equal (nan != nan)."""
-    return [repr(item) for item in _picture_content(fig)]
-
-
-_picture_content = figure_checks.picture_content
-
-
-@pytest.fixture(autouse=True)
-def _nan_safe_pictures(monkeypatch):
-    monkeypatch.setattr(figure_checks, "picture_content", picture_content)
-
-
 _POINTWISE_SETTINGS = [  # channel counts up and down (blocks, cells, outlines and dot-product lines come and go)
     dict(d_in=3, d_out=2, row=1, col=0), dict(d_in=1, d_out=4, row=2, col=2),
     dict(d_in=4, d_out=1, row=0, col=1, view="pixel matrix"), dict(d_in=2, d_out=3, row=1, col=1, view="pixel matrix"),

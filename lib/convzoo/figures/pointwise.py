@@ -19,17 +19,16 @@ and :class:`BottleneckView`.
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from .._args import as_array
 from ..blocks import squeeze_excitation
 from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
-from .common import (DIVERGING, SEQUENTIAL, LiveFigure, _side_by_side, _text_colours, new_figure, show_image,
-                     symmetric_limits)
+from .common import DIVERGING, SEQUENTIAL, _side_by_side, new_figure, show_image, symmetric_limits
 from .common import _fmt_fixed as _fmt
+from .correlation import _WordyFigure
+from .live import LiveGrid, as_cell_texts, digits_alike
 
 __all__ = ["VIEWS", "PointwiseView", "BottleneckView", "pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure",
            "bottleneck_cost_figure", "bottleneck_costs", "collapse_figure", "squeeze_excitation_figure"]
@@ -74,45 +73,23 @@ VIEWS = ("per pixel", "pixel matrix")
 """What a :class:`PointwiseView` draws: the channel grids and one dot product per pixel
 (:func:`pixel_dot_figure`), or the ``(H*W, D)`` matrix product (:func:`pixel_matrix_figure`)."""
 
-_DIGIT = re.compile(r"\d")
-
-
 def _lines(text) -> int:
     """How many lines a margin text takes (0 when it is hidden or empty): its height, all the layout uses."""
     return text.get_text().count("\n") + 1 if text is not None and text.get_visible() and text.get_text() else 0
 
 
-def _layout_key(fig) -> tuple:
-    """What the constrained layout of ``fig`` depends on, besides its grid of axes: a LiveFigure's update must
-    lay the figure out again exactly when this changes.
+def _axes_margins(ax) -> tuple:
+    """What of ``ax`` can move the figure's layout (a panel's part of :meth:`.live.GridFigure.layout_key`).
 
-    For the layout a title or an x label counts only by its height, a y label by its width (matplotlib
-    squashes their other extent, see ``Axis.get_tightbbox(for_layout_only=True)``), and the suptitle and the
-    supxlabel by their height: so those count by lines. Tick labels count whole, with every digit written
-    ``0``: a digit's width is the same for all ten (tabular figures), so ``'12'`` and ``'35'`` take the same room.
+    A title or an x label counts only by its height, a y label by its width (matplotlib squashes their other
+    extent, see ``Axis.get_tightbbox(for_layout_only=True)``): so those count by lines. Tick labels count
+    whole, up to their digits (:func:`.live.digits_alike`). Hidden axes count for nothing.
     """
-    key = [tuple(np.round(fig.get_size_inches(), 3)), _lines(fig._suptitle), _lines(fig._supxlabel)]
-    for ax in fig.axes:
-        if not (ax.get_visible() and ax.get_in_layout()):
-            key.append(None)
-            continue
-        key.append((_lines(ax.title), _lines(ax._left_title), _lines(ax._right_title), _lines(ax.xaxis.label),
-                    _lines(ax.yaxis.label),
-                    frozenset(_DIGIT.sub("0", t.get_text()) for t in ax.xaxis.get_majorticklabels()),
-                    frozenset(_DIGIT.sub("0", t.get_text()) for t in ax.yaxis.get_majorticklabels())))
-    return tuple(key)
-
-
-class _LiveLayout(LiveFigure):
-    """A LiveFigure whose update ends with ``return self._relayout()``: True exactly when :func:`_layout_key`
-    changed (always on the first update, which the explorer's first picture lays out)."""
-
-    _key = None
-
-    def _relayout(self) -> bool:
-        key = _layout_key(self.figure)
-        changed, self._key = key != self._key, key
-        return changed
+    if not (ax.get_visible() and ax.get_in_layout()):
+        return None
+    return (_lines(ax.title), _lines(ax._left_title), _lines(ax._right_title), _lines(ax.xaxis.label),
+            _lines(ax.yaxis.label), frozenset(digits_alike(t.get_text()) for t in ax.xaxis.get_majorticklabels()),
+            frozenset(digits_alike(t.get_text()) for t in ax.yaxis.get_majorticklabels()))
 
 
 def _set_ticks(cache: dict, axis, ticks, labels=None) -> None:
@@ -124,77 +101,31 @@ def _set_ticks(cache: dict, axis, ticks, labels=None) -> None:
         cache[axis] = key
 
 
-def _border_segments(rows: int, cols: int) -> np.ndarray:
-    """The lines between the cells of a ``rows x cols`` grid, as LineCollection segments."""
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    vertical = [[(x, ys[0]), (x, ys[-1])] for x in xs]
-    horizontal = [[(xs[0], y), (xs[-1], y)] for y in ys]
-    return np.array(vertical + horizontal, dtype=float)
-
-
-class _LiveGrid:
-    """A grid of labelled cells on one axes, drawn as :func:`.common.draw_grid` draws it but changed in place.
-
-    Made once for the largest grid it will show, ``rows x cols`` (that many cell labels, reused), in a slot
-    as wide and tall as a ``slot`` grid (default: the largest grid); :meth:`show` draws any array no larger:
-    the image's data and colours, the labels' texts, colours and places, the cell borders and the limits.
-    Every grid gets the slot's cell size, centred in it (:class:`_CellsOfTheLargest`), so the layout stays
-    valid and panels side by side keep equal cells.
+class _SlotGrid(LiveGrid):
+    """A :class:`.live.LiveGrid` in a slot made for its largest grid, ``rows x cols``: any grid no larger gets
+    the slot's cell size, centred in it (:class:`_CellsOfTheLargest`), so the layout stays valid and panels
+    side by side keep equal cells. Ticks and axis labels are the view's (``_set_ticks``): the grid makes none.
+    Its margins are :func:`_axes_margins`: the cell size being fixed, the grid's shape does not move them.
     """
 
     def __init__(self, ax, rows: int, cols: int, slot=None):
-        from matplotlib.collections import LineCollection
-
-        self.ax = ax
-        self.image = ax.imshow(np.zeros((rows, cols)), cmap=SEQUENTIAL)
-        self.labels = []
-        for _ in range(rows * cols):
-            t = ax.text(0, 0, "", ha="center", va="center", visible=False)
-            t.set_in_layout(False)  # inside the axes: it cannot change the margins
-            self.labels.append(t)
-        # zorder 1.5 as in draw_grid: above the image, below outlines
-        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)
-        self.borders.set_in_layout(False)
-        ax.add_collection(self.borders, autolim=False)
+        super().__init__(ax, xlabel="", ylabel="", ticks=False)
         self.capacity = (rows, cols)
-        self.shape = None
         self.locator = _CellsOfTheLargest(slot or (rows, cols))
         ax.set_axes_locator(self.locator)
 
-    def show(self, values, *, cmap=None, vmin=None, vmax=None, fmt=_fmt, fontsize=None, annotate=True) -> None:
+    def show(self, values, *, annotate=True, **style) -> bool:
+        """LiveGrid's :meth:`~.live.LiveGrid.show` for an array no larger than the slot's grid; ``annotate``
+        False leaves every cell unlabelled."""
         v = np.asarray(values, dtype=float)
         if v.ndim != 2 or v.shape[0] > self.capacity[0] or v.shape[1] > self.capacity[1]:
             raise ValueError(f"this grid draws at most {self.capacity[0]}x{self.capacity[1]} cells, but got {v.shape}")
-        finite = v[np.isfinite(v)]
-        if cmap is None:
-            cmap = DIVERGING if finite.size and finite.min() < 0 < finite.max() else SEQUENTIAL
-        if vmin is None and vmax is None:  # what imshow's autoscaling would choose
-            vmin, vmax = (symmetric_limits(finite) if cmap == DIVERGING
-                          else (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0))
-        self.image.set_data(np.ma.masked_invalid(v))
-        self.image.set_cmap(cmap)
-        self.image.set_clim(vmin, vmax)
-        rows, cols = v.shape
-        if self.shape != v.shape:
-            self._reshape(rows, cols)
-        cells = list(zip(*np.nonzero(np.isfinite(v)))) if annotate else []
-        size = fontsize or (10 if max(rows, cols) <= 8 else 7)
-        colours = _text_colours(self.image, v) if cells else None
-        for t, (i, j) in zip(self.labels, cells):
-            t.set_position((j, i))
-            t.set_text(fmt(v[i, j]))
-            t.set_color(colours[i, j])
-            t.set_fontsize(size)
-            t.set_visible(True)
-        for t in self.labels[len(cells):]:
-            t.set_visible(False)
+        reshaped = super().show(v, labels=None if annotate else np.full(v.shape, ""), **style)
+        self.locator.shape = v.shape
+        return reshaped
 
-    def _reshape(self, rows: int, cols: int) -> None:
-        self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-        self.ax.set_xlim(-0.5, cols - 0.5)
-        self.ax.set_ylim(rows - 0.5, -0.5)
-        self.borders.set_segments(_border_segments(rows, cols))
-        self.shape = self.locator.shape = (rows, cols)
+    def margins(self) -> tuple:
+        return _axes_margins(self.ax)
 
 
 class _CellsOfTheLargest:
@@ -217,20 +148,7 @@ class _CellsOfTheLargest:
         return box.anchored("C", slot)
 
 
-def _outlines(ax, k: int) -> list:
-    """``k`` window outlines (red, as :func:`.common.outline` draws them), hidden until placed."""
-    import matplotlib.patches as mpatches
-
-    return [ax.add_patch(mpatches.Rectangle((0, 0), 1, 1, fill=False, edgecolor="#d62728", linewidth=2.5, zorder=4,
-                                            visible=False)) for _ in range(k)]
-
-
-def _place(rect, row, col, height=1, width=1) -> None:
-    rect.set_bounds(col - 0.5, row - 0.5, width, height)
-    rect.set_visible(True)
-
-
-class PointwiseView(_LiveLayout):
+class PointwiseView(_WordyFigure):
     """A 1x1 convolution drawn per pixel or as the pixel matrix, built once and updated in place.
 
     ``views`` are the pictures it can show (:data:`VIEWS`): ``"per pixel"`` is :func:`pixel_dot_figure`'s,
@@ -270,7 +188,8 @@ class PointwiseView(_LiveLayout):
         self._ticks: dict = {}
         self._panels: dict = {}
         self.view = None
-        super().__init__(fig)
+        # the grids join as the pictures are built; the dot products under the figure count by their lines
+        super().__init__(fig, [], extra=lambda: _lines(self.figure._supxlabel))
         if "per pixel" in self.views:
             self._build_dot()
         if "pixel matrix" in self.views:
@@ -294,11 +213,11 @@ class PointwiseView(_LiveLayout):
         side = max(0.0, (7.5 - (0.42 * sum(widths) + 2.2)) / 0.42 / 2)  # empty columns: a small layer, small cells
         grid = fig.add_gridspec(1, 5, width_ratios=[side + 1e-3] + widths + [side + 1e-3])
         axes = [fig.add_subplot(grid[0, k + 1]) for k in range(3)]
-        p = dict(axes=axes, x=_LiveGrid(axes[0], h, d * (w + 1) - 1, slot=(h, widths[0])),
-                 w=_LiveGrid(axes[1], n, d, slot=(n, widths[1])),
-                 y=_LiveGrid(axes[2], h, n * (w + 1) - 1, slot=(h, widths[2])), w_box=_outlines(axes[1], 1)[0])
+        p = dict(axes=axes, x=_SlotGrid(axes[0], h, d * (w + 1) - 1, slot=(h, widths[0])),
+                 w=_SlotGrid(axes[1], n, d, slot=(n, widths[1])),
+                 y=_SlotGrid(axes[2], h, n * (w + 1) - 1, slot=(h, widths[2])))
+        self.grids += [p["x"], p["w"], p["y"]]
         for ax, key, k in ((axes[0], "in", d), (axes[2], "out", n)):
-            p[f"{key}_boxes"] = _outlines(ax, k)
             p[f"{key}_names"] = [ax.annotate("", xy=(0, -0.5), xytext=(0, 2),
                                              textcoords="offset points", ha="center", va="bottom", fontsize=9)
                                  for _ in range(k)]
@@ -324,9 +243,9 @@ class PointwiseView(_LiveLayout):
         else:
             grid = fig.add_gridspec(1, 3, width_ratios=widths)
             axes = [fig.add_subplot(grid[0, k]) for k in range(3)]
-        p = dict(axes=axes, X=_LiveGrid(axes[0], rows, d, slot=(rows, widths[0])),
-                 W=_LiveGrid(axes[1], d, n, slot=(d, widths[1])), Y=_LiveGrid(axes[2], rows, n, slot=(rows, widths[2])),
-                 X_box=_outlines(axes[0], 1)[0], Y_box=_outlines(axes[2], 1)[0])
+        p = dict(axes=axes, X=_SlotGrid(axes[0], rows, d, slot=(rows, widths[0])),
+                 W=_SlotGrid(axes[1], d, n, slot=(d, widths[1])), Y=_SlotGrid(axes[2], rows, n, slot=(rows, widths[2])))
+        self.grids += [p["X"], p["W"], p["Y"]]
         for ax, name in ((axes[0], "channel d"), (axes[2], "output channel n")):
             ax.set_xlabel(name)
             ax.set_ylabel("pixel row r*W + c")
@@ -357,28 +276,29 @@ class PointwiseView(_LiveLayout):
             self.figure.set_size_inches(self._size(view), forward=False)
             self.view = view
         (self._show_dot if view == "per pixel" else self._show_matrix)(x, w, r, c)
-        return self._relayout()
+        as_cell_texts(self.figure)  # new ticks are plain texts until then
+        return self.layout_changed()
 
     def _show_dot(self, x, w, r, c) -> None:
         p, (d, h, wd), n = self._panels["per pixel"], x.shape, w.shape[0]
         y = pointwise_conv2d(x, w)
-        p["x"].show(_side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9)
-        p["w"].show(w, fmt=_fmt, fontsize=9)
-        p["y"].show(_side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9)
+        # the pixel outlined in every channel, and the whole weight matrix
+        p["x"].show(_side_by_side(x), **_scale(x), fmt=_fmt, fontsize=9,
+                    boxes=[(r, i * (wd + 1) + c, 1, 1) for i in range(d)])
+        p["w"].show(w, fmt=_fmt, fontsize=9, boxes=[(0, 0, n, d)])
+        p["y"].show(_side_by_side(y), **_scale(y), fmt=_fmt, fontsize=9,
+                    boxes=[(r, i * (wd + 1) + c, 1, 1) for i in range(n)])
         for grid, k, key in ((p["x"], d, "in"), (p["y"], n, "out")):
             _set_ticks(self._ticks, grid.ax.xaxis, [i * (wd + 1) + j for i in range(k) for j in range(wd)],
                        [str(j) for _ in range(k) for j in range(wd)])
             _set_ticks(self._ticks, grid.ax.yaxis, range(h))
-            for i, (name, box) in enumerate(zip(p[f"{key}_names"], p[f"{key}_boxes"])):
+            for i, name in enumerate(p[f"{key}_names"]):
                 name.set_visible(i < k)
-                box.set_visible(False)
                 if i < k:
                     name.xy = (i * (wd + 1) + (wd - 1) / 2, -0.5)     # above the grid's top edge
                     name.set_text(f"{key} {i}")
-                    _place(box, r, i * (wd + 1) + c)
         _set_ticks(self._ticks, p["w"].ax.xaxis, range(d))
         _set_ticks(self._ticks, p["w"].ax.yaxis, range(n))
-        _place(p["w_box"], 0, 0, n, d)
         for ax, title in zip(p["axes"], (f"input x: {d} x {h} x {wd}", f"weight w: {n} x {d}",
                                          f"output y: {n} x {h} x {wd}")):
             ax.title.set_text(title)
@@ -393,11 +313,9 @@ class PointwiseView(_LiveLayout):
         rows, row = h * wd, r * wd + c
         X = x.reshape(d, rows).T
         Y = X @ w.T
-        p["X"].show(X, **_scale(X), fmt=_fmt, fontsize=8)
+        p["X"].show(X, **_scale(X), fmt=_fmt, fontsize=8, boxes=[(row, 0, 1, d)])   # the pixel's row
         p["W"].show(w.T, fmt=_fmt, fontsize=8)
-        p["Y"].show(Y, **_scale(Y), fmt=_fmt, fontsize=8)
-        _place(p["X_box"], row, 0, 1, d)
-        _place(p["Y_box"], row, 0, 1, n)
+        p["Y"].show(Y, **_scale(Y), fmt=_fmt, fontsize=8, boxes=[(row, 0, 1, n)])
         labels = [f"{i} ({i // wd},{i % wd})" for i in range(rows)]
         for grid, cols in ((p["X"], d), (p["Y"], n)):
             _set_ticks(self._ticks, grid.ax.yaxis, range(rows), labels)
@@ -592,7 +510,7 @@ def bottleneck_costs(in_channels=192, mid_channels=16, out_channels=32, kernel_s
     return out
 
 
-class BottleneckView(_LiveLayout):
+class BottleneckView(_WordyFigure):
     """The bottleneck's cost bars (:func:`bottleneck_cost_figure`), built once and updated in place.
 
     Two panels, multiply-adds and weights: a direct bar, and a stacked bar (1x1 reduction below, k x k
@@ -634,7 +552,7 @@ class BottleneckView(_LiveLayout):
             ax.set_ylabel(unit)
             ax.set_xlabel("layer")
             self.panels.append((ax, unit, (direct, red, conv), totals, legend))
-        super().__init__(fig)
+        super().__init__(fig, [], extra=lambda: tuple(_axes_margins(ax) for ax in axes))
 
     def update(self, in_channels=192, mid_channels=16, out_channels=32, kernel_size=5, size=28) -> bool:
         c = bottleneck_costs(in_channels, mid_channels, out_channels, kernel_size, size)
@@ -661,7 +579,7 @@ class BottleneckView(_LiveLayout):
             ax.title.set_text(f"{unit}: {direct:,} vs {total:,} ({verdict})")
         self.figure._suptitle.set_text(f"{k}x{k} conv {in_channels} -> {out_channels} channels on {size}x{size}: "
                                        f"directly, or 1x1 to {mid_channels} first")
-        return self._relayout()
+        return self.layout_changed()
 
 
 def bottleneck_cost_figure(in_channels=192, mid_channels=16, out_channels=32, kernel_size=5, size=28):

@@ -28,7 +28,9 @@ from ..separable import depthwise_conv2d, separate_kernel, spatially_separable_c
 from .common import (DIVERGING, SEQUENTIAL, _numbers, _shared_colours, _vector, draw_grid, new_figure, show_image,
                      symmetric_limits)
 from .common import _fmt_compact as _fmt
-from .pointwise import _LiveGrid, _LiveLayout, _set_ticks  # the in-place grid and layout key of chapter 4
+from .correlation import _WordyFigure
+from .live import as_cell_texts
+from .pointwise import _axes_margins, _set_ticks, _SlotGrid  # chapter 4's grid in a fixed slot, its margins
 
 __all__ = [
     "LowRankView", "CostView", "outer_product_figure", "two_pass_figure", "low_rank_figure", "rank_error_figure",
@@ -128,7 +130,7 @@ def two_pass_figure(image, vertical, horizontal):
     return fig
 
 
-class LowRankView(_LiveLayout):
+class LowRankView(_WordyFigure):
     """A kernel, its best rank-r approximation, the error left and the singular values
     (:func:`low_rank_figure`), built once for kernels up to ``largest`` and updated in place.
 
@@ -159,7 +161,7 @@ class LowRankView(_LiveLayout):
         rows, cols = largest
         self.largest = (rows, cols)
         fig, axes = new_figure(1, 4, size=(11.5, 3.5), title=" ")
-        self.grids = [_LiveGrid(ax, rows, cols) for ax in axes[:3]]
+        grids = [_SlotGrid(ax, rows, cols) for ax in axes[:3]]
         axes[0].set_xlabel("column")
         axes[0].set_ylabel("row")
         for ax in axes[1:3]:   # the same rows and columns as the kernel's: no index ticks
@@ -180,7 +182,7 @@ class LowRankView(_LiveLayout):
         ax.set_ylabel("singular value s_i")
         ax.set_title(" \n \n ", fontsize=9)
         self._ticks: dict = {}
-        super().__init__(fig)
+        super().__init__(fig, grids, extra=lambda: _axes_margins(ax))
 
     def update(self, kernel, rank=1, name="kernel", annotate=True) -> bool:
         k = _kernel(kernel).astype(float)
@@ -209,7 +211,8 @@ class LowRankView(_LiveLayout):
             grid.ax.title.set_text(title)
         self._show_singular_values(s, rank, split.relative_error, np.linalg.norm(k))
         self.figure._suptitle.set_text(f"{name}: best rank-{rank} approximation (SVD)")
-        return self._relayout()
+        as_cell_texts(self.figure)  # new ticks are plain texts until then
+        return self.layout_changed()
 
     def _show_singular_values(self, s, rank, error, norm) -> None:
         ax = self.bar_axes
@@ -470,7 +473,7 @@ def channel_rank_figure(weights: dict, tol: float = 1e-9):
     return fig
 
 
-class CostView(_LiveLayout):
+class CostView(_WordyFigure):
     """Multiply-adds of a standard layer against depthwise + pointwise (:func:`cost_figure`), built once and
     updated in place; :meth:`update` takes :func:`cost_figure`'s arguments.
 
@@ -501,7 +504,7 @@ class CostView(_LiveLayout):
         ax.set_xlabel("multiply-adds (log scale)")
         ax.set_ylabel("layer")
         self._ticks: dict = {}
-        super().__init__(fig)
+        super().__init__(fig, [], extra=lambda: _axes_margins(ax))
 
     def update(self, in_channels=32, out_channels=64, kernel_size=3, output_size=56, depth_multiplier=1) -> bool:
         c, n, k, o, m = (int(v) for v in (in_channels, out_channels, kernel_size, output_size, depth_multiplier))
@@ -521,7 +524,7 @@ class CostView(_LiveLayout):
         # two lines: on one, large layers' ratios ran past the figure's edges
         self.figure._suptitle.set_text(f"Multiply-adds on a {o}x{o} output\nseparable / standard = {sep / full:.4f}; "
                                        f"1/N + 1/k^2 = {1 / n + 1 / k ** 2:.4f}")
-        return self._relayout()
+        return self.layout_changed()
 
 
 def cost_figure(in_channels: int, out_channels: int, kernel_size: int, output_size: int, depth_multiplier: int = 1):
