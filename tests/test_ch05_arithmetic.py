@@ -142,6 +142,27 @@ def test_receptive_field_figure_agrees_with_receptive_field():
         F.receptive_field_figure({})
 
 
+def test_the_input_outlines_each_window_extent_thin_and_each_tap_thick():
+    """Dilation 2, two positions: per window one thin box round its 5x5 extent, then a thick one per tap, in
+    the window's colour (the output outlines the positions in the same colours)."""
+    from matplotlib.colors import to_rgba
+
+    v = F.ArithmeticView(fit=True)
+    v.update(7, 3, d=2, position=[(0, 0), (2, 2)])
+    grid_in, _, grid_out = v.grids
+    corners = [np.asarray(path.vertices[:4]).min(0).tolist() + np.asarray(path.vertices[:4]).max(0).tolist()
+               for path in grid_in.boxes.get_paths()]
+    taps = [[c - 0.5, r - 0.5, c + 0.5, r + 0.5] for r0, c0 in [(0, 0), (2, 2)]
+            for r in range(r0, r0 + 5, 2) for c in range(c0, c0 + 5, 2)]
+    assert corners == [[-0.5, -0.5, 4.5, 4.5], [1.5, 1.5, 6.5, 6.5]] + taps
+    assert list(grid_in.boxes.get_linewidths()) == [1.0] * 2 + [2.0] * 18
+    red, blue = to_rgba(F._COLOURS[0]), to_rgba(F._COLOURS[1])
+    assert [tuple(c) for c in grid_in.boxes.get_edgecolors()] == [red, blue] + [red] * 9 + [blue] * 9
+    assert [tuple(c) for c in grid_out.boxes.get_edgecolors()] == [red, blue]
+    v.update(5, 3, position=(1, 1))                  # no dilation: the taps only, nothing left of the extents
+    assert list(grid_in.boxes.get_linewidths()) == [2.0] * 9
+
+
 def test_draw_arithmetic_good_and_bad_settings():
     fig = Wa.draw_arithmetic(i=5, k=3, s=2, p=1, d=1, step=4)
     _titled_and_labelled(fig)

@@ -22,8 +22,9 @@ from typing import NamedTuple
 import numpy as np
 
 from .._args import check_int
-from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, draw_grid, new_figure, outline, symmetric_limits
+from .common import LiveFigure, draw_grid, new_figure, outline
 from .common import _fmt_fixed as _fmt
+from .live import LiveGrid, as_cell_texts, digits_alike, square
 
 __all__ = [
     "WindowLayout",
@@ -204,18 +205,22 @@ def _params_text(i, k, s, pad, d) -> str:
     return f"i = {i}, k = {k}, s = {s}, p = {p}, d = {d}"
 
 
-def _cells(cells, **kw):
-    """One collection of unit squares ``[(row, col), ...]`` (one artist, so redraws stay fast)."""
-    import matplotlib.patches as mpatches
-    from matplotlib.collections import PatchCollection
-
-    return PatchCollection([mpatches.Rectangle((c - 0.5, r - 0.5), 1, 1) for r, c in cells], **kw)
-
-
 def _hatch(ax, cells, *, colour="#888888") -> None:
     """Hatch the cells ``[(row, col), ...]`` (the cells no window reads)."""
     if cells:
-        ax.add_collection(_cells(cells, facecolor="none", hatch="xx", edgecolor=colour, linewidth=0, zorder=3))
+        ax.add_collection(_squares(ax, [square(r, c) for r, c in cells], facecolors="none", hatch="xx",
+                                   edgecolors=colour, linewidths=0, zorder=3))
+
+
+def _squares(ax, verts=(), **kw):
+    """One PolyCollection of squares (:func:`.live.square`) on ``ax``: one artist for any number of them,
+    changed with ``set_verts``; inside the axes, so out of the layout."""
+    from matplotlib.collections import PolyCollection
+
+    coll = PolyCollection(list(verts), closed=True, **kw)
+    coll.set_in_layout(False)
+    ax.add_collection(coll, autolim=False)
+    return coll
 
 
 def _positions(position, o: int) -> list[tuple[int, int]]:
@@ -233,78 +238,6 @@ def _positions(position, o: int) -> list[tuple[int, int]]:
     if not out:
         raise ValueError("give at least one output position")
     return out
-
-
-def _squares(cells, height=1, width=1) -> list:
-    """Corners of the ``height x width``-cell rectangles whose top-left cells are ``[(row, col), ...]``
-    (vertices for a PolyCollection: one artist for any number of squares, changed with ``set_verts``)."""
-    return [np.array([(c - 0.5, r - 0.5), (c - 0.5 + width, r - 0.5), (c - 0.5 + width, r - 0.5 + height),
-                      (c - 0.5, r - 0.5 + height)]) for r, c in cells]
-
-
-def _border_segments(rows: int, cols: int) -> np.ndarray:
-    """The lines between the cells of a ``rows x cols`` grid, as :func:`.common.draw_grid` draws them."""
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    return np.concatenate([[[(x, ys[0]), (x, ys[-1])] for x in xs], [[(xs[0], y), (xs[-1], y)] for y in ys]])
-
-
-class _LiveGrid:
-    """One :func:`.common.draw_grid` panel kept alive: its image, a label per cell, the cell borders, all
-    changed in place by :meth:`show` (labels come from a pool that grows to the largest grid seen)."""
-
-    def __init__(self, ax):
-        from matplotlib.collections import LineCollection
-
-        self.ax = ax
-        self.image = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL)
-        self.borders = LineCollection([], colors="white", linewidths=1, zorder=1.5)  # above the image
-        self.borders.set_in_layout(False)
-        ax.add_collection(self.borders, autolim=False)
-        self.labels: list = []
-        self._set: list = []   # what each label shows, None when hidden
-        self.shape = None
-
-    def show(self, values, *, cmap=None, vmin=None, vmax=None, extra=()) -> None:
-        """Draw ``values`` (NaN: blank) with draw_grid's colours and labels; ``extra`` labels are
-        ``(row, col, text, colour, fontsize)`` (the padding's grey zeros)."""
-        v = np.asarray(values, dtype=float)
-        rows, cols = v.shape
-        finite = v[np.isfinite(v)]
-        if cmap is None:
-            cmap = DIVERGING if finite.size and finite.min() < 0 < finite.max() else SEQUENTIAL
-        if vmin is None and vmax is None:
-            vmin, vmax = symmetric_limits(finite) if cmap == DIVERGING else (finite.min(), finite.max())
-        self.image.set_data(np.ma.masked_invalid(v))
-        if self.image.get_cmap().name != cmap:   # a new colour map is a copy, its table built anew
-            self.image.set_cmap(cmap)
-        self.image.set_clim(vmin, vmax)
-        if v.shape != self.shape:
-            self.shape = v.shape
-            self.image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-            self.ax.set_xlim(-0.5, cols - 0.5)
-            self.ax.set_ylim(rows - 0.5, -0.5)
-            self.borders.set_segments(_border_segments(rows, cols))
-        size = 10 if max(rows, cols) <= 8 else 7
-        colours = _text_colours(self.image, v)
-        cells = [(i, j, _fmt(v[i, j]), colours[i, j], size) for i, j in zip(*np.nonzero(np.isfinite(v)))]
-        cells += list(extra)
-        while len(self.labels) < len(cells):
-            t = self.ax.text(0, 0, "", ha="center", va="center")
-            t.set_in_layout(False)  # inside the axes: never moves the margins
-            self.labels.append(t)
-            self._set.append(None)
-        for m, (t, cell) in enumerate(zip(self.labels, cells)):
-            if self._set[m] != cell:   # each setter marks the figure stale: only what changed
-                i, j, text, colour, fontsize = self._set[m] = cell
-                t.set_position((j, i))
-                t.set_text(text)
-                t.set_color(colour)
-                t.set_fontsize(fontsize)
-                t.set_visible(True)
-        for m in range(len(cells), len(self.labels)):
-            if self._set[m] is not None:
-                self._set[m] = None
-                self.labels[m].set_visible(False)
 
 
 class _Frame(NamedTuple):
@@ -387,37 +320,27 @@ class ArithmeticView(LiveFigure):
     """Largest cell of a fixed-size figure (small grids would otherwise fill it with a few huge squares)."""
 
     def __init__(self, fit: bool = False, size=(11.0, 6.0)):
-        from matplotlib.collections import PolyCollection
-
         fig, (ax_in, ax_w, ax_out) = new_figure(1, 3, size=size, title=" ")
         fig.set_layout_engine("none")  # placed by _place, from the cells' size
         self.fit = fit
-        self.grids = [_LiveGrid(ax) for ax in (ax_in, ax_w, ax_out)]
-
-        def squares(ax, **kw):
-            coll = PolyCollection([], closed=True, **kw)
-            coll.set_in_layout(False)
-            ax.add_collection(coll, autolim=False)
-            return coll
-
-        # as draw_grid, outline() and the old per-frame collections drew them (same colours, widths, order)
-        self.padding = squares(ax_in, facecolors="#eeeeee", edgecolors="grey", linestyles="--", linewidths=1,
-                               zorder=2)
-        self.never = squares(ax_in, facecolors="none", hatch="xx", edgecolors="#888888", linewidths=0, zorder=3)
-        self.extents = squares(ax_in, facecolors="none", linewidths=1, zorder=4)
-        self.taps = squares(ax_in, facecolors="none", linewidths=2.0, zorder=4)
-        self.empty = squares(ax_out, facecolors="none", edgecolors="#bbbbbb", linewidths=0.8, zorder=3)
-        self.outlines = squares(ax_out, facecolors="none", linewidths=2.5, zorder=4)
-        for ax, (xlabel, ylabel) in zip(fig.axes, [("input column", "input row"), ("tap column", "tap row"),
-                                                   ("output column", "output row")]):
-            ax.set_xlabel(xlabel)
-            ax.set_ylabel(ylabel)
+        # ticks set by update: the input's count input coordinates (padding below 0), in a smaller font
+        self.grids = [LiveGrid(ax, xlabel=f"{name} column", ylabel=f"{name} row", ticks=False)
+                      for ax, name in ((ax_in, "input"), (ax_w, "tap"), (ax_out, "output"))]
+        # the grids draw the padding and outline the windows; the kernel has neither, the output no padding:
+        # hidden, as an empty collection still costs a draw (~0.07 ms)
+        for coll in (self.grids[1].padding, self.grids[1].boxes, self.grids[2].padding):
+            coll.set_visible(False)
+        # these two are this figure's own
+        self.never = _squares(ax_in, facecolors="none", hatch="xx", edgecolors="#888888", linewidths=0, zorder=3)
+        self.empty = _squares(ax_out, facecolors="none", edgecolors="#bbbbbb", linewidths=0.8, zorder=3)
+        for ax in fig.axes:
             # y=1.0: nothing is drawn on top, so matplotlib need not measure the tick labels to place it
             ax.set_title(" ", fontsize=10, y=1.0)
         self._title_pads = [None, None, None]
         self._measured: dict = {}   # text sizes, for _place
         fig.supxlabel(" ", fontsize=10, va="top")
         fig._suptitle.set_va("top")
+        as_cell_texts(fig)  # titles, labels and the sum laid out once per digit pattern
         self._ticks = [None, None, None]
         self._tick_labels = [None, None, None]   # (labels, font size) per panel, for _place
         super().__init__(fig)
@@ -431,49 +354,48 @@ class ArithmeticView(LiveFigure):
         grid_in, grid_w, grid_out = self.grids
         colours = [_COLOURS[m % len(_COLOURS)] for m in range(len(positions))]
 
-        # input: the values inside their padding (dashed zeros), never-read cells hatched, the windows
+        # input: the values inside their padding (dashed zeros), never-read cells hatched, the windows (with
+        # dilation a thin box round each window's extent, then a thick one round each of its taps)
         is_pad = np.ones((n, n), dtype=bool)
         is_pad[pb:pb + i, pb:pb + i] = False
         shown_x = np.full((n, n), np.nan)
         shown_x[pb:pb + i, pb:pb + i] = f.x
-        grid_in.show(shown_x, vmin=min(0.0, float(np.min(f.x))), vmax=float(np.max(f.x)) or 1.0,
-                     extra=[(r, c, "0", "grey", 9) for r, c in zip(*np.nonzero(is_pad))])
-        self.padding.set_verts(_squares(zip(*np.nonzero(is_pad))))
-        never = [(r, c) for r in range(n) for c in range(n) if lay.reads[r] == 0 or lay.reads[c] == 0]
-        self.never.set_verts(_squares(never))
-        self.never.set_visible(bool(never))
         starts = [(r * s, c * s) for r, c in positions]
-        self.extents.set_verts(_squares(starts, lay.span, lay.span) if d > 1 else [])
-        self.extents.set_edgecolor(colours if d > 1 else "none")
-        self.taps.set_verts(_squares([(r0 + a * d, c0 + b * d) for r0, c0 in starts for a in range(k) for b in range(k)]))
-        self.taps.set_edgecolor([col for col in colours for _ in range(k * k)])
+        extents = [(r0, c0, lay.span, lay.span) for r0, c0 in starts] if d > 1 else []
+        taps = [(r0 + a * d, c0 + b * d, 1, 1) for r0, c0 in starts for a in range(k) for b in range(k)]
+        never = [(r, c) for r in range(n) for c in range(n) if lay.reads[r] == 0 or lay.reads[c] == 0]
         ptitle = "no padding" if pad == (0, 0) else f"padding {pb if pb == pad[1] else pad} (dashed zeros)"
-        grid_in.ax.title.set_text(f"input {i}x{i}, {ptitle}\n"
-                                  + (f"hatched: never read ({len(never)} cells)" if never else "every cell is read"))
+        grid_in.show(shown_x, vmin=min(0.0, float(np.min(f.x))), vmax=float(np.max(f.x)) or 1.0, padding=is_pad,
+                     boxes=extents + taps, box_colours=(colours if extents else []) + [col for col in colours
+                                                                                       for _ in range(k * k)],
+                     box_width=[1.0] * len(extents) + [2.0] * len(taps),
+                     title=f"input {i}x{i}, {ptitle}\n"
+                           + (f"hatched: never read ({len(never)} cells)" if never else "every cell is read"))
+        self.never.set_verts([square(r, c) for r, c in never])
+        self.never.set_visible(bool(never))
 
         # kernel
-        grid_w.show(f.w)
-        grid_w.ax.title.set_text(f"kernel {k}x{k}" + ("" if f.weighted else "\n(all ones)")
-                                 + (f"\ntaps {d} apart" if d > 1 else ""))
+        grid_w.show(f.w, title=f"kernel {k}x{k}" + ("" if f.weighted else "\n(all ones)")
+                    + (f"\ntaps {d} apart" if d > 1 else ""))
 
         # output, filled up to the (last) position
         order = np.arange(o * o).reshape(o, o)
         last = max(order[r, c] for r, c in positions)
         shown_y = f.y.astype(float) if f.fill == "all" else np.where(order <= last, f.y, np.nan)
-        grid_out.show(shown_y, vmin=float(np.min(f.y)), vmax=float(np.max(f.y)))
-        self.outlines.set_verts(_squares(positions))
-        self.outlines.set_edgecolor(colours)
-        empty = [(a, b) for a in range(o) for b in range(o) if not np.isfinite(shown_y[a, b])]
-        self.empty.set_verts(_squares(empty))
-        self.empty.set_visible(bool(empty))
         r, c = positions[0]
-        grid_out.ax.title.set_text(f"output {o}x{o}\n" + ("filled up to " if f.fill == "upto" else "")
-                                   + (f"y[{r}, {c}]" if len(positions) == 1 else f"{len(positions)} positions outlined"))
+        grid_out.show(shown_y, vmin=float(np.min(f.y)), vmax=float(np.max(f.y)),
+                      boxes=[(a, b, 1, 1) for a, b in positions], box_colours=colours,
+                      title=f"output {o}x{o}\n" + ("filled up to " if f.fill == "upto" else "")
+                            + (f"y[{r}, {c}]" if len(positions) == 1 else f"{len(positions)} positions outlined"))
+        empty = [square(a, b) for a in range(o) for b in range(o) if not np.isfinite(shown_y[a, b])]
+        self.empty.set_verts(empty)
+        self.empty.set_visible(bool(empty))
 
         from matplotlib import rcParams
 
         # ticks: input coordinates on the input (padding below 0 or from i on), indices elsewhere; made anew
         # only when they change (creating ticks is slow)
+        new_ticks = False
         for m, (grid, count, offset, fontsize) in enumerate([(grid_in, n, pb, 8), (grid_w, k, 0, None),
                                                             (grid_out, o, 0, None)]):
             if self._ticks[m] != (count, offset):
@@ -483,6 +405,9 @@ class ArithmeticView(LiveFigure):
                 grid.ax.set_xticks(ticks, labels, fontsize=fontsize)
                 grid.ax.set_yticks(ticks, labels, fontsize=fontsize)
                 self._tick_labels[m] = (labels, fontsize or rcParams["ytick.labelsize"])
+                new_ticks = True
+        if new_ticks:
+            as_cell_texts(fig)   # new tick labels are plain Texts
 
         # the title and the sum
         fig._suptitle.set_text(f"{_params_text(i, k, s, pad, d)}:   {output_size_text(i, k, s, p, d)}")
@@ -509,11 +434,13 @@ class ArithmeticView(LiveFigure):
         from matplotlib.font_manager import FontProperties
 
         def size(text_artist):
-            """(width, height) in inches, remembered per string: most updates repeat most texts."""
+            """(width, height) in inches, remembered per digit pattern (a cell text's layout is that of its
+            pattern; mathtext per string): most updates repeat most texts up to their numbers."""
             text = text_artist.get_text()
             if not text:
                 return 0.0, 0.0
-            key = (text, text_artist.get_fontsize(), text_artist.get_rotation(), dpi)
+            key = (text if "$" in text else digits_alike(text), text_artist.get_fontsize(),
+                   text_artist.get_rotation(), dpi)
             if key not in self._measured:
                 if len(self._measured) > 10_000:
                     self._measured.clear()
