@@ -218,25 +218,7 @@ def test_flatten_draw_and_explorer():
                   ({"channels": 1}, ""))
 
 
-def _nan_as_text(content):
-    """``content`` with every NaN float written ``'nan'`` (NaN != NaN would make equal pictures differ)."""
-    if isinstance(content, float) and content != content:
-        return "nan"
-    if isinstance(content, (list, tuple)):
-        return type(content)(_nan_as_text(c) for c in content)
-    return content
-
-
-@pytest.fixture
-def nan_safe_pictures(monkeypatch):
-    """figure_checks.picture_content with blank (NaN) cells comparable, for live_matches_fresh."""
-    import figure_checks
-
-    plain = figure_checks.picture_content
-    monkeypatch.setattr(figure_checks, "picture_content", lambda fig: _nan_as_text(plain(fig)))
-
-
-def test_flatten_view_redraws_in_place_like_a_fresh_one(nan_safe_pictures):
+def test_flatten_view_redraws_in_place_like_a_fresh_one():
     pytest.importorskip("ipywidgets")
     from figure_checks import live_matches_fresh, picture_content
 
@@ -276,14 +258,15 @@ def test_rank1_figure_has_a_colour_bar_only_without_values():
 def test_cell_labels_draw_their_own_characters(monkeypatch):
     """Labels of one digit pattern share a layout; each must still draw its own characters, glyph by glyph."""
     from convzoo.figures.common import new_figure
+    from convzoo.figures.live import as_cell_texts, cell_text
     from convzoo.widgets.render import CachedTextCanvas, CachedTextRenderer
 
     fig, ax = new_figure(size=(6, 1))
     ax.set_axis_off()
     ax.set_xlim(-0.5, 5.5)
     words = ["0.05", "0.00", "-1.27", "-3.84", "c = 7", "12"]
-    texts = [F._cell_text(ax, i, 0, w, ha="center", va="center") for i, w in enumerate(words)]
-    F._as_cell_texts(fig)
+    texts = [cell_text(ax, i, 0, w, ha="center", va="center") for i, w in enumerate(words)]
+    as_cell_texts(fig)
     drawn = []
     plain_draw = CachedTextRenderer.draw_text
 

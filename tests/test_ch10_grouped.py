@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from figure_checks import explorer_says, titled_and_labelled
-from test_ch09_flattened import nan_safe_pictures  # noqa: F401  (a fixture: NaN cells compare equal)
 
 import convzoo as cz
 from convzoo.core import conv_general, conv_general_naive
@@ -165,7 +164,7 @@ def test_grouped_explorer_builds_and_reports_bad_groups():
                   ({"out_channels": 6}, "does not divide out_channels=6"))
 
 
-def test_grouped_view_redraws_in_place_like_a_fresh_one(nan_safe_pictures):
+def test_grouped_view_redraws_in_place_like_a_fresh_one():
     from figure_checks import live_matches_fresh, picture_content
 
     # written and ticked grids (width <= 12) and colour-only ones, 1 to 16 groups, square and flat, and back

@@ -12,14 +12,12 @@
 - :func:`params_figure`: parameters of a flattened filter as a fraction of a full one, ``(C + 2k) / (C k^2)``.
 
 Every number a reader must check is written in its cell (:func:`.common.draw_grid`). The explorers of
-chapters 9 to 12 redraw in place (issue 9) with two helpers defined here: :class:`_LiveGrid`, a grid of
-labelled cells whose artists are reused, and :class:`_GridView`, a live figure that lays itself out again
-only when a text in its margins changed (:func:`_margin_key`).
+chapters 9 to 12 redraw in place (issue 9) with :mod:`.live`'s grid and layout check, through two small
+subclasses defined here: :class:`_Cells`, a :class:`.live.LiveGrid` that may number its rows and columns
+with texts, and :class:`_SquareCells`, a :class:`.live.GridFigure` laid out with its grids filling their
+panels, so that only a margin text's line count (:func:`_margins`), never a grid's shape, moves the layout.
 """
 from __future__ import annotations
-
-import functools
-import re
 
 import numpy as np
 
@@ -31,6 +29,7 @@ from .common import (DIVERGING, LiveFigure, _numbers, _shared_colours, _side_by_
                      new_figure)
 from .common import _fmt_compact as _fmt
 from .common import _vector as _common_vector
+from .live import GridFigure, LiveGrid, as_cell_texts, border_segments, cell_text, digits_alike
 
 __all__ = ["outer_product_figure", "three_passes_figure", "Rank1View", "rank1_figure", "convergence_figure",
            "error_by_kind_figure", "params_figure"]
@@ -82,6 +81,152 @@ def _blank_figure(size, title):
 
 
 # ---- drawing in place (the explorers of chapters 9-12) ------------------------------------------------
+def _lines(text) -> int:
+    return text.count("\n") + 1 if text else 0
+
+
+def _tick_labels(axis) -> list:
+    """The tick labels ``axis`` would draw now (inside its view interval)."""
+    lo, hi = sorted(axis.get_view_interval())
+    locs = [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
+    return axis.get_major_formatter().format_ticks(locs) if locs else []
+
+
+def _margins(ax) -> tuple | None:
+    """What of ``ax`` can move the layout of a :class:`_SquareCells` figure (laid out with its grids filling
+    their panels, so a grid's shape cannot): the line counts of its titles and axis labels, the labels' pads,
+    and its tick labels (x only by their line count, as their widths spread along the axis; y by their digit
+    pattern). None for hidden axes.
+
+    Shape
+    -----
+    One tuple per axes.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(size=(2, 2))
+    >>> _ = ax.set(title="3 of 16", xticks=[0, 1], yticks=[0, 10])
+    >>> _margins(ax)[0], _margins(ax)[-2:]
+    ((0, 1, 0), (1, ('0', '00')))
+    """
+    if not ax.get_visible():
+        return None
+    return (tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")), _lines(ax.get_xlabel()),
+            _lines(ax.get_ylabel()), ax.xaxis.labelpad, ax.yaxis.labelpad,
+            max((_lines(s) for s in _tick_labels(ax.xaxis)), default=0),
+            tuple(sorted({digits_alike(s) for s in _tick_labels(ax.yaxis)})))
+
+
+class _Cells(LiveGrid):
+    """A :class:`.live.LiveGrid` in a panel of a :class:`_SquareCells` figure: no ticks of its own, its margins
+    by :func:`_margins`, ``labels=False`` for a grid with no cell labels, and row and column numbers written
+    as texts (:meth:`show_indices`).
+
+    Shape
+    -----
+    Any ``(rows, cols)`` grid, a different one at each ``show``.
+
+    Examples
+    --------
+    >>> fig, ax = new_figure(size=(2, 2))
+    >>> grid = _Cells(ax, xlabel="i", ylabel="o")
+    >>> grid.show([[1.0, 2.0]], False, cmap="viridis", vmin=0, vmax=2), len(ax.texts)
+    (True, 0)
+    >>> grid.show_indices(); [t.get_text() for t in ax.texts]
+    ['0', '1', '0']
+    """
+
+    def __init__(self, ax, *, xlabel: str, ylabel: str):
+        super().__init__(ax, xlabel=xlabel, ylabel=ylabel, ticks=False)
+        self.indices: list = []     # row and column numbers in the margins (see show_indices)
+
+    def show(self, values, labels=None, **kwargs) -> bool:
+        """:meth:`.live.LiveGrid.show`; ``labels=False``: no cell labels (None writes every value)."""
+        if labels is False:
+            labels = np.broadcast_to(np.array("", dtype=object), np.shape(values))
+        return super().show(values, labels, **kwargs)
+
+    def margins(self) -> tuple | None:
+        return _margins(self.ax)
+
+    def show_indices(self, step: int = 1, rows: bool = True, fontsize: float = 8) -> None:
+        """Number every ``step``-th column under the grid (and row left of it), as texts kept out of the layout:
+        ticks cost ~10 times more to draw. The axis labels' ``labelpad`` must leave them room."""
+        n_rows, n_cols = self.shape
+        ax = self.ax
+        wanted = [(j, -0.01, "center", "top", ax.get_xaxis_transform()) for j in range(0, n_cols, step)]
+        if rows:
+            wanted += [(-0.01, i, "right", "center", ax.get_yaxis_transform()) for i in range(0, n_rows, step)]
+        while len(self.indices) < len(wanted):
+            self.indices.append(cell_text(ax, 0, 0))
+        for t, (x, y, ha, va, transform) in zip(self.indices, wanted):
+            t.set_transform(transform)
+            t.set_position((x, y))
+            t.set_text(str(x if ha == "center" else y))
+            t.set_horizontalalignment(ha)
+            t.set_verticalalignment(va)
+            t.set_fontsize(fontsize)
+            t.set_visible(True)
+        for t in self.indices[len(wanted):]:
+            t.set_visible(False)
+
+
+class _SquareCells(GridFigure):
+    """A :class:`.live.GridFigure` of grids of square cells, laid out so that any grid fits.
+
+    A grid of square cells fills only part of its panel (all the height, or all the width), and its title
+    and labels hug the part it fills: a constrained layout computed for a wide grid leaves no room above a tall
+    one, nor under the grid it was computed for when matplotlib measured it before shrinking it. So the figure's
+    constrained layout runs with every grid's axes (and the ``square`` ones) filling its panel (aspect
+    ``'auto'``, then ``'equal'`` again), which gives margins that hold for any grid, static or in an explorer.
+    Hence the layout moves only with the line counts of the suptitle and of each panel's texts (:func:`_margins`
+    of the grids and of every other axes), not with a grid's shape.
+
+    Shape
+    -----
+    ``figure`` with any number of grids, whose shapes may change at every update.
+    """
+
+    def __init__(self, figure, grids, *, square=()):
+        from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+        grids = list(grids)
+        filled = [g.ax for g in grids] + list(square)
+
+        class FilledLayout(ConstrainedLayoutEngine):
+            def execute(self, fig):
+                for ax in filled:
+                    ax.set_aspect("auto")
+                try:
+                    return super().execute(fig)
+                finally:
+                    for ax in filled:
+                        ax.set_aspect("equal")
+
+        engine = figure.get_layout_engine()
+        figure.set_layout_engine(FilledLayout(compress=engine._compress, **engine.get()))
+        panels = [g.ax for g in grids]
+        made = figure.get_suptitle()   # GridFigure makes the suptitle anew: keep one new_figure was given
+        super().__init__(figure, grids,
+                         extra=lambda: tuple(_margins(ax) for ax in figure.axes if ax not in panels))
+        if made.strip():
+            self.title.set_text(made)
+
+    def layout_key(self) -> tuple:
+        """:meth:`.live.GridFigure.layout_key` with the suptitle by its line count: it is centred over the
+        figure, so only its height takes room."""
+        size, _, grids, extra = super().layout_key()
+        return size, _lines(self.title.get_text()), grids, extra
+
+    def layout_changed(self) -> bool:
+        as_cell_texts(self.figure)   # ticks made since the last update (a longer axis, new block names)
+        return super().layout_changed()
+
+
+# ---- until chapters 10-12 use _Cells and _SquareCells: the old live grid and layout key -------------
+_cell_text = cell_text
+
+
 class _GridView(LiveFigure):
     """A :class:`.common.LiveFigure` with grids of square cells, laid out so that any grid fits.
 
@@ -116,133 +261,9 @@ class _GridView(LiveFigure):
     def _relayout(self) -> bool:
         """Call last in ``update``: whether a text in the margins changed since the last update (the layout must
         be done again); the first update always says so."""
-        _as_cell_texts(self.figure)
+        as_cell_texts(self.figure)
         key, self._key = self._key, _margin_key(self.figure)
         return key != self._key
-
-
-def _border_segments(rows: int, cols: int) -> np.ndarray:
-    """The lines between (and around) the cells of a ``rows x cols`` grid, as ``(rows + cols + 2, 2, 2)``
-    segments for one LineCollection."""
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    def lines(a, b0, b1, along_x):   # one line per value of a, from b0 to b1
-        ends = [np.stack([a, np.full_like(a, b)], -1) if along_x else np.stack([np.full_like(a, b), a], -1)
-                for b in (b0, b1)]
-        return np.stack(ends, 1)
-
-    return np.concatenate([lines(xs, ys[0], ys[-1], True), lines(ys, xs[0], xs[-1], False)])
-
-
-_LAYOUTS: dict = {}
-_ADVANCES: dict = {}
-_DIGITS = re.compile(r"[0-9]")
-
-
-@functools.lru_cache(maxsize=None)
-def _cell_text_class():
-    """The Text class of cell labels (made on first use: matplotlib is imported only to draw).
-
-    A grid redraws hundreds of labels, most of them numbers never drawn before (a new filter, new values).
-    Measuring and rasterising each new string was most of a redraw. This Text lays a label out as the same
-    string with every digit a ``0`` (digits are all one width, so ``'-0.54'`` and ``'-0.00'`` have one
-    layout, computed once) and draws each line with digits glyph by glyph at the pen positions the whole line
-    would give (each glyph is drawn many times, so a caching renderer rasterises it once); a line without
-    digits, which does not change, as one string. Rotated text and mathtext are drawn the ordinary way.
-    """
-    from matplotlib import artist
-    from matplotlib.colors import to_rgba
-    from matplotlib.text import Text
-
-    class CellText(Text):
-        def _plain(self) -> bool:
-            return ("$" not in self.get_text() and not self.get_rotation() and not self.get_usetex()
-                    and self._bbox_patch is None and not self.get_path_effects())
-
-        def _get_layout(self, renderer):
-            s = self.get_text()
-            plain = self._plain()
-            key = (_DIGITS.sub("0", s) if plain else s, hash(self._fontproperties), self._horizontalalignment,
-                   self._verticalalignment, self.get_rotation(), self._rotation_mode, self._linespacing,
-                   self.get_figure(root=True).dpi)
-            found = _LAYOUTS.get(key)
-            if found is None:
-                if len(_LAYOUTS) > 20_000:
-                    _LAYOUTS.clear()
-                found = _LAYOUTS[key] = super()._get_layout(renderer)
-            if not plain:
-                return found
-            bbox, info, corner = found    # the layout of another string of this shape: put this one's lines in
-            return bbox, [(line, size, xy) for line, (_, size, xy) in zip(s.split("\n"), info)], corner
-
-        def _advance(self, renderer, ch) -> float:
-            """How far the pen moves past ``ch`` inside a string (its advance width, kerning with digits)."""
-            prop = self._fontproperties
-            key = (ch, hash(prop), renderer.dpi)
-            found = _ADVANCES.get(key)
-            if found is None:
-                width = lambda text: renderer.get_text_width_height_descent(text, prop, False)[0]  # noqa: E731
-                found = _ADVANCES[key] = width("0" + ch + "0") - width("00")
-            return found
-
-        @artist.allow_rasterization
-        def draw(self, renderer):
-            if not self.get_visible() or not self.get_text():
-                return
-            if not self._plain():
-                return super().draw(renderer)
-            self._renderer = renderer
-            _, info, _ = self._get_layout(renderer)
-            posx, posy = self.get_transform().transform((float(self._x), float(self._y)))
-            if not (np.isfinite(posx) and np.isfinite(posy)):
-                return
-            gc = renderer.new_gc()
-            gc.set_foreground(to_rgba(self.get_color()), isRGBA=True)
-            gc.set_alpha(self.get_alpha())
-            gc.set_antialiased(self._antialiased)
-            self._set_gc_clip(gc)
-            prop, height = self._fontproperties, renderer.get_canvas_width_height()[1]
-            for line, _, (x, y) in info:
-                x, y = x + posx, y + posy
-                if renderer.flipy():
-                    y = height - y
-                if not _DIGITS.search(line):       # a fixed line: one cached raster
-                    renderer.draw_text(gc, x, y, line, prop, 0, mtext=self if len(info) == 1 else None)
-                    continue
-                for ch in line:
-                    if not ch.isspace():
-                        renderer.draw_text(gc, x, y, ch, prop, 0)
-                    x += self._advance(renderer, ch)
-            gc.restore()
-            self.stale = False
-
-    return CellText
-
-
-def _as_cell_texts(fig) -> None:
-    """Give the texts matplotlib makes itself (suptitle, titles, axis and tick labels) the class of cell labels,
-    so that they too are laid out once per digit pattern and drawn glyph by glyph: a redraw writes new numbers
-    into titles and tick labels, and measuring and rasterising each new string cost more than the rest of the
-    redraw. Ticks made later (a longer axis) are converted at the next call."""
-    from matplotlib.text import Text
-
-    cls = _cell_text_class()
-    texts = [fig._suptitle] + list(fig.texts)
-    for ax in fig.axes:
-        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label] + list(ax.texts)
-        for axis in (ax.xaxis, ax.yaxis):
-            texts += [t for tick in axis.majorTicks for t in (tick.label1, tick.label2)]
-    for t in texts:
-        if type(t) is Text:
-            t.__class__ = cls
-
-
-def _cell_text(ax, x, y, text="", **kwargs):
-    """``ax.text(x, y, text, **kwargs)``, drawn as a cell label (:func:`_cell_text_class`)."""
-    t = _cell_text_class()(x, y, text, **kwargs)
-    if "transform" not in kwargs:
-        t.set_transform(ax.transData)
-    ax._add_text(t)
-    return t
 
 
 class _LiveGrid:
@@ -281,14 +302,14 @@ class _LiveGrid:
             im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
             self.ax.set_xlim(-0.5, cols - 0.5)
             self.ax.set_ylim(rows - 0.5, -0.5)
-            self.borders.set_segments(_border_segments(rows, cols))
+            self.borders.set_segments(border_segments(rows, cols))
         self.borders.set_visible(borders)
         cells = [] if labels is None else [(i, j, s) for (i, j), s in np.ndenumerate(np.asarray(labels, dtype=object))
                                            if s]
         if cells:
             colours = _text_colours(im, v)
         while len(self.texts) < len(cells):
-            t = _cell_text(self.ax, 0, 0, ha="center", va="center", fontsize=self.fontsize)
+            t = cell_text(self.ax, 0, 0, ha="center", va="center", fontsize=self.fontsize)
             t.set_in_layout(False)
             self.texts.append(t)
         for t, (i, j, s) in zip(self.texts, cells):
@@ -310,7 +331,7 @@ class _LiveGrid:
         if rows:
             wanted += [(-0.01, i, "right", "center", ax.get_yaxis_transform()) for i in range(0, n_rows, step)]
         while len(self.indices) < len(wanted):
-            t = _cell_text(ax, 0, 0)
+            t = cell_text(ax, 0, 0)
             t.set_in_layout(False)
             self.indices.append(t)
         for t, (x, y, ha, va, transform) in zip(self.indices, wanted):
@@ -325,24 +346,13 @@ class _LiveGrid:
             t.set_visible(False)
 
 
-def _lines(text) -> int:
-    return text.count("\n") + 1 if text else 0
-
-
-def _tick_labels(axis) -> list:
-    """The tick labels ``axis`` would draw now (inside its view interval)."""
-    lo, hi = sorted(axis.get_view_interval())
-    locs = [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
-    return axis.get_major_formatter().format_ticks(locs) if locs else []
-
-
 def _margin_key(fig) -> tuple:
     """Everything in the margins of ``fig`` whose size decides its layout: the line counts of the suptitle,
     titles and axis labels, the axis labels' pads, and the tick labels (only their shape: digits are all one
     width, so ``'20'`` and ``'35'`` take the same room; x tick labels only by their line count, as their
     widths only spread along the axis). A view's ``update`` returns ``key != previous key``."""
     def shape(labels):
-        return tuple(sorted({re.sub(r"\d", "0", s) for s in labels}))
+        return tuple(sorted({digits_alike(s) for s in labels}))
 
     key = [_lines(fig._suptitle.get_text()) if fig._suptitle is not None else 0]
     for ax in fig.axes:
@@ -481,11 +491,11 @@ def _rank1_size(c: int, kh: int, kw: int) -> tuple:
     return (4.4 + left, 1.8 + cell * (3 * kh + 2)), left
 
 
-class Rank1View(_GridView):
+class Rank1View(_SquareCells):
     """The picture of :func:`rank1_figure`, built once and redrawn in place for filter after filter.
 
     Left, three blocks of slices on one axes (the filter ``W``, its best rank-1 filter, ``W`` minus it; a
-    :class:`_LiveGrid` over all three, a blank row between blocks); right, four bars (the relative error and
+    :class:`_Cells` grid over all three, a blank row between blocks); right, four bars (the relative error and
     the three unfoldings' lower bounds). The colour bar beside the blocks shows only when the values are not
     written in the cells.
 
@@ -517,7 +527,8 @@ class Rank1View(_GridView):
         fig, (ax, bar) = new_figure(1, 2, size=size, title=" ")
         ax.get_subplotspec().get_gridspec().set_width_ratios([left, 2.2 if shape is not None else 2.5])
         self.ax, self.bar = ax, bar
-        self.grid = _LiveGrid(ax, fontsize=7)
+        self.grid = _Cells(ax, xlabel="column j (left to right) in each channel's slice", ylabel=" ")
+        ax.set_title(" ", pad=15)      # the slice names sit in the pad
         self.colorbar = None
         if colorbar:
             from matplotlib.cm import ScalarMappable
@@ -529,8 +540,6 @@ class Rank1View(_GridView):
             self.colorbar = fig.colorbar(self._scale, ax=ax, shrink=0.8, location="left")
             self.colorbar.ax.set_title("weight\nvalue", fontsize=10)    # level text: drawn from a cached raster
             ax.set_anchor("C")  # a narrow grid in the middle of its panel, so the title (wider) stays inside
-        ax.set_xticks([])
-        ax.set_xlabel("column j (left to right) in each channel's slice")
         self.slice_names = []          # "c = i" above each slice of the top block; at most 8 channels
         for _ in range(8):
             t = ax.annotate("", xy=(0, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
@@ -538,7 +547,7 @@ class Rank1View(_GridView):
             t.set_in_layout(False)     # inside the title's pad
             self.slice_names.append(t)
         self.bars = bar.bar(range(4), [0] * 4, color=[_LINE_COLOURS[0]] + [_LINE_COLOURS[1]] * 3).patches
-        self.bar_texts = [_cell_text(bar, i, 0, ha="center", va="bottom", fontsize=9) for i in range(4)]
+        self.bar_texts = [cell_text(bar, i, 0, ha="center", va="bottom", fontsize=9) for i in range(4)]
         # two lines, not rotated: rotated text is drawn afresh on every redraw (only level text is cached)
         bar.set_xticks(range(4), ["filter", "lateral", "vertical", "horizontal"], fontsize=8)
         bar.set_ylim(0, 1.12)
@@ -547,7 +556,7 @@ class Rank1View(_GridView):
         bar.set_xlabel("rank-1 of the filter (blue)\nor of an unfolding (orange)")
         bar.set_title("relative error; the\nunfoldings' are lower\nbounds (SVD)")
         self._kh = None
-        super().__init__(fig, [ax])
+        super().__init__(fig, [self.grid])
 
     def update(self, filter=None, name: str = "filter", annotate=None, max_iter: int = 300) -> bool:
         """Draw ``filter`` (see :func:`rank1_figure` for the arguments); True when the layout must be redone."""
@@ -562,12 +571,12 @@ class Rank1View(_GridView):
         rows = [_side_by_side(b) for b in blocks]
         gap = np.full((1, rows[0].shape[1]), np.nan)
         grid = np.vstack([rows[0], gap, rows[1], gap, rows[2]])
-        labels = np.where(np.isfinite(grid), np.vectorize(_fmt, otypes=[object])(np.nan_to_num(grid)), "") \
-            if annotate else None
         # all checked and computed: now change the picture
-        fig, ax = self.figure, self.ax
+        ax = self.ax
         colours = _shared(w, flat.approximation)
-        self.grid.show(grid, labels, **colours)
+        self.grid.show(grid, None if annotate else False, fmt=_fmt, fontsize=7, **colours,
+                       title=f"W, its best rank-1 l (x) v (x) h, and the rest: relative error "
+                             f"{flat.relative_error:.3f}")
         if self.colorbar is not None:
             if self._scale.get_cmap().name != colours["cmap"]:
                 self._scale.set_cmap(colours["cmap"])
@@ -581,15 +590,14 @@ class Rank1View(_GridView):
             t.xy = (i * (kw + 1) + (kw - 1) / 2, 1.0)
             t.set_text(f"c = {i}")
             t.set_visible(i < c)
-        ax.set_ylabel(f"rows i = 0..{kh - 1} of each block")
-        ax.set_title(f"W, its best rank-1 l (x) v (x) h, and the rest: relative error {flat.relative_error:.3f}",
-                     pad=15)
+        ax.yaxis.label.set_text(f"rows i = 0..{kh - 1} of each block")
         for i, (patch, text, val) in enumerate(zip(self.bars, self.bar_texts, [flat.relative_error, *bounds])):
             patch.set_height(val)
             text.set_position((i, val + 0.02))
             text.set_text(f"{val:.3f}")
-        fig.suptitle(f"{name}: {c}x{kh}x{kw} = {w.size} weights; flattened, {c} + {kh} + {kw} = {c + kh + kw}")
-        return self._relayout()
+        self.title.set_text(f"{name}: {c}x{kh}x{kw} = {w.size} weights; flattened, {c} + {kh} + {kw} = "
+                            f"{c + kh + kw}")
+        return self.layout_changed()
 
 
 def rank1_figure(filter, name: str = "filter", annotate=None, max_iter: int = 300):
