@@ -23,7 +23,8 @@ from .._args import check_int
 from ..cost import conv_params
 from ..grouped import block_diagonal_weight, group_mask
 from .common import DIVERGING, SEQUENTIAL, draw_grid, new_figure, outline, symmetric_limits
-from .flattened import _cell_text, _GridView, _LiveGrid
+from .flattened import _Cells, _SquareCells
+from .live import cell_text
 
 __all__ = ["valid_groups", "check_groups", "WeightStructureView", "weight_structure_figure", "block_diagonal_figure",
            "perturbation_figure", "cost_vs_groups_figure"]
@@ -86,11 +87,11 @@ def _structure_size(width: int, c_out: int) -> tuple:
     return min(11.0, 5.0 + 0.45 * width), 3.4 + 0.16 * c_out
 
 
-class WeightStructureView(_GridView):
+class WeightStructureView(_SquareCells):
     """The picture of :func:`weight_structure_figure`, built once and redrawn in place for each setting.
 
     Left, the links between the two rows of channels (one LineCollection, one scatter, channel numbers from
-    a pool of texts); right, the ``(C_out, C_in)`` grid of group numbers (a :class:`.flattened._LiveGrid`).
+    a pool of texts); right, the ``(C_out, C_in)`` grid of group numbers (a :class:`.live.LiveGrid`).
 
     Parameters
     ----------
@@ -126,13 +127,9 @@ class WeightStructureView(_GridView):
         ax.set_xlabel("channel index (colour = group)")
         for side in ("top", "right", "bottom"):
             ax.spines[side].set_visible(False)
-        self.grid = _LiveGrid(grid)
-        grid.set_xlabel("input channel i")
-        grid.set_ylabel("output channel o")
-        grid.set_xticks([])
-        grid.set_yticks([])
+        self.grid = _Cells(grid, xlabel="input channel i", ylabel="output channel o")
         self._ticks = None                      # (C_in, C_out) ticked, or None: no ticks
-        super().__init__(fig, [grid])
+        super().__init__(fig, [self.grid])
 
     def update(self, in_channels=8, out_channels=8, groups=2, kernel_size=3) -> bool:
         """Draw one setting (see :func:`weight_structure_figure`); True when the layout must be redone."""
@@ -161,7 +158,7 @@ class WeightStructureView(_GridView):
         numbers = [(x, -0.12, "top", str(i)) for i, x in enumerate(x_in)] + \
                   [(x, 1.12, "bottom", str(o)) for o, x in enumerate(x_out)] if width <= 16 else []
         while len(self.numbers) < len(numbers):
-            self.numbers.append(_cell_text(ax, 0, 0, ha="center", fontsize=8))
+            self.numbers.append(cell_text(ax, 0, 0, ha="center", fontsize=8))
         for t, (x, y, va, text) in zip(self.numbers, numbers):
             t.set_position((x, y))
             t.set_verticalalignment(va)
@@ -170,20 +167,19 @@ class WeightStructureView(_GridView):
         for t in self.numbers[len(numbers):]:
             t.set_visible(False)
         ax.set_xlim(-(width + 1) / 2, (width + 1) / 2)
-        ax.set_title(f"who reads whom: {c_out * c_in // g} of {c_out * c_in} links")
+        ax.title.set_text(f"who reads whom: {c_out * c_in // g} of {c_out * c_in} links")
         small = width <= 12     # beyond, too many cells to write (and slow to tick): colours only
-        self.grid.fontsize = 10 if width <= 8 else 7
-        self.grid.show(labelled, np.where(mask == 1, group_of_out[:, None].astype(str), "") if small else None,
-                       cmap=_group_cmap(g), vmin=-0.5, vmax=g - 0.5)
+        self.grid.show(labelled, np.where(mask == 1, group_of_out[:, None].astype(str), "") if small else False,
+                       cmap=_group_cmap(g), vmin=-0.5, vmax=g - 0.5, fontsize=10 if width <= 8 else 7,
+                       title=f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (blank = no kernel)")
         ticks = (c_in, c_out) if small else None
         if ticks != self._ticks:            # new ticks only when the grid's shape changes
             self._ticks = ticks
             self.ax_grid.set_xticks(np.arange(c_in) if small else [])
             self.ax_grid.set_yticks(np.arange(c_out) if small else [])
-        self.ax_grid.set_title(f"weight ({c_out}, {c_in // g}, {k}, {k}): group of\neach kernel (blank = no kernel)")
-        self.figure.suptitle(f"groups={g}: each group maps {c_in // g} -> {c_out // g} channels\n"
-                             f"{c_out}x{c_in // g}x{k}x{k} + {c_out} = {params:,} parameters (groups=1: {full:,})")
-        return self._relayout()
+        self.title.set_text(f"groups={g}: each group maps {c_in // g} -> {c_out // g} channels\n"
+                            f"{c_out}x{c_in // g}x{k}x{k} + {c_out} = {params:,} parameters (groups=1: {full:,})")
+        return self.layout_changed()
 
 
 def weight_structure_figure(in_channels=8, out_channels=8, groups=2, kernel_size=3):
