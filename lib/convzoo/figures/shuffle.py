@@ -20,7 +20,7 @@ from .._args import check_int
 from ..grouped import channel_connectivity, group_mask, shuffle_permutation
 from ..shuffle import layers_to_connect, permutation_matrix, shuffle_reach
 from .common import SEQUENTIAL, _text_colour, draw_grid, new_figure, outline
-from .flattened import _GridView, _LiveGrid
+from .flattened import _Cells, _SquareCells
 from .grouped import _group_cmap
 
 __all__ = ["shuffle_groups", "check_shuffle_groups", "shuffle_steps_figure", "ShuffleConnectivityView",
@@ -153,10 +153,10 @@ def _connectivity_size(c: int, permutation: bool) -> tuple:
     return max(6.4, 2 * side + 1.0), side + (2.1 if permutation else 1.1)
 
 
-class ShuffleConnectivityView(_GridView):
+class ShuffleConnectivityView(_SquareCells):
     """The picture of :func:`shuffle_connectivity_figure`, built once and redrawn in place for each setting.
 
-    Two ``(C, C)`` grids (:class:`.flattened._LiveGrid`, row and column numbers as texts, not ticks) and,
+    Two ``(C, C)`` grids (:class:`.live.LiveGrid`, row and column numbers as texts, not ticks) and,
     with ``permutation``, the shuffle's order as a strip above them.
 
     Parameters
@@ -192,18 +192,14 @@ class ShuffleConnectivityView(_GridView):
         else:
             spec = fig.add_gridspec(1, 2)
             axes = [fig.add_subplot(spec[0, 0]), fig.add_subplot(spec[0, 1])]
-        for ax in axes:
-            ax.set_xticks([])
-            ax.set_yticks([])
-        for ax in axes[:2]:
-            ax.set_xlabel("input channel i", labelpad=16)
-            ax.set_ylabel("output channel o", labelpad=18)
-        if permutation:
-            axes[2].set_xlabel("new position i")
-            axes[2].set_title("the shuffle: position i takes channel perm[i] (colour = its group)")
         self.permutation = permutation
-        self.grids = [_LiveGrid(ax, fontsize=8) for ax in axes]
-        super().__init__(fig, axes)
+        grids = [_Cells(ax, xlabel="input channel i", ylabel="output channel o") for ax in axes[:2]]
+        for ax in axes[:2]:        # room for the row and column numbers
+            ax.xaxis.labelpad, ax.yaxis.labelpad = 16, 18
+        if permutation:
+            grids.append(_Cells(axes[2], xlabel="new position i", ylabel=""))
+            axes[2].set_title("the shuffle: position i takes channel perm[i] (colour = its group)")
+        super().__init__(fig, grids)
 
     def update(self, channels=12, groups=3, layers=2, annotate=None) -> bool:
         """Draw one setting (see :func:`shuffle_connectivity_figure`); True when the layout must be redone."""
@@ -227,21 +223,20 @@ class ShuffleConnectivityView(_GridView):
         # all checked: now change the picture
         for grid, reach, title in ((self.grids[0], plain, f"no shuffle: each output sees {seen_plain} of {c}"),
                                    (self.grids[1], mixed, f"shuffle between layers: sees {seen_mixed} of {c}")):
-            grid.show(reach, reach.astype(str) if annotate else None, cmap=SEQUENTIAL, vmin=0, vmax=1)
+            grid.show(reach, reach.astype(str) if annotate else False, cmap=SEQUENTIAL, vmin=0, vmax=1, fontsize=8,
+                      title=title)
             grid.show_indices(step)
-            grid.ax.set_title(title)
         if self.permutation:
             perm = shuffle_permutation(c, g)
-            strip = self.grids[2]
-            strip.fontsize = 9 if c <= 16 else 7
+            strip, size = self.grids[2], 9 if c <= 16 else 7
             strip.show((perm // (c // g))[None], perm[None].astype(str), cmap=_group_cmap(g), vmin=-0.5,
-                       vmax=g - 0.5)
-            strip.show_indices(step, rows=False, fontsize=strip.fontsize)
-            strip.ax.xaxis.labelpad = strip.fontsize + 8
+                       vmax=g - 0.5, fontsize=size)
+            strip.show_indices(step, rows=False, fontsize=size)
+            strip.ax.xaxis.labelpad = size + 8
         word = "layer" if n_layers == 1 else "layers"
-        self.figure.suptitle(f"{n_layers} grouped {word}, C={c}, g={g} (C/g={c // g}); yellow cell [o, i]: input i "
-                             f"reaches output o\n{verdict}")
-        return self._relayout()
+        self.title.set_text(f"{n_layers} grouped {word}, C={c}, g={g} (C/g={c // g}); yellow cell [o, i]: input i "
+                            f"reaches output o\n{verdict}")
+        return self.layout_changed()
 
 
 def shuffle_connectivity_figure(channels=12, groups=3, layers=2, *, permutation=False, annotate=None):
