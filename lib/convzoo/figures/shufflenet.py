@@ -16,7 +16,8 @@ import numpy as np
 from ..cost import conv_macs
 from ..grouped import channel_connectivity, shuffle_permutation
 from .common import SEQUENTIAL, draw_grid, new_figure, show_image
-from .flattened import _cell_text, _GridView, _LiveGrid
+from .flattened import _SquareCells
+from .live import cell_text
 
 __all__ = ["unit_cost_breakdown", "UnitCostView", "unit_cost_figure", "unit_connectivity_figure", "mobilenet_cost_figure",
            "unit_steps_figure", "check_unit_sizes"]
@@ -136,11 +137,13 @@ def _segment_colours():
     return {"first 1x1": cmap(0.15), "3x3": cmap(0.55), "second 1x1": cmap(0.9)}
 
 
-class UnitCostView(_GridView):
+class UnitCostView(_SquareCells):
     """The picture of :func:`unit_cost_figure`, built once and redrawn in place for each setting.
 
     Nine bar segments (three units, three layers each) whose heights and bases change, one text per total,
-    and with ``connectivity`` the ShuffleNet unit's ``(c, c)`` reach as one image.
+    and with ``connectivity`` the ShuffleNet unit's ``(c, c)`` reach as one image (no cell borders or labels:
+    ``c`` goes up to ~1000 here, where a :class:`.live.LiveGrid` would colour a label for each of a million
+    cells; the static :func:`unit_connectivity_figure` writes each cell's value).
 
     Parameters
     ----------
@@ -171,22 +174,19 @@ class UnitCostView(_GridView):
         # bars[unit][layer]: one segment per layer, stacked; the legend names the layers once
         self.bars = [[ax.bar(i, 0, color=colours[part], edgecolor="white", label=part if i == 0 else None)[0]
                       for part in colours] for i in range(len(UNITS))]
-        self.totals = [_cell_text(ax, i, 0, ha="center", va="bottom", fontsize=9) for i in range(len(UNITS))]
+        self.totals = [cell_text(ax, i, 0, ha="center", va="bottom", fontsize=9) for i in range(len(UNITS))]
         self._scale = 1e6
         ax.yaxis.set_major_formatter(lambda v, _pos: f"{v / self._scale:g}")
         ax.set_xticks(range(len(UNITS)), UNITS)
         ax.set_xlabel("unit")
         ax.legend(loc="upper right", fontsize=8, title="layer", title_fontsize=8)
         self.ax, self.reach = ax, None
-        grids = []
         if connectivity:
-            # a plain image, no cell borders or labels: c goes up to ~1000 here (the static
-            # unit_connectivity_figure writes each cell's value)
-            self.reach = _LiveGrid(ax2)
+            self.reach = ax2.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, vmin=0, vmax=1, interpolation="none",
+                                    resample=False)
             ax2.set_xlabel("input channel (yellow: reached, purple: not)")
             ax2.set_ylabel("output channel")
-            grids = [ax2]
-        super().__init__(fig, grids)
+        super().__init__(fig, [], square=[ax2] if connectivity else [])
 
     def update(self, c=240, m=60, groups=3, size=28) -> bool:
         """Draw one setting (see :func:`unit_cost_figure`); True when the layout must be redone."""
@@ -214,14 +214,16 @@ class UnitCostView(_GridView):
             text.set_position((i, total + 0.02 * top))
         ax.set_ylim(0, top * 1.3)
         self._scale, unit = (1e6, "millions") if top >= 1e6 else (1e3, "thousands")
-        ax.set_ylabel(f"multiply-adds per unit ({unit})")
-        ax.set_title(f"c={c}, m={m}, g={g}, h x w = {h}x{w}")
+        ax.yaxis.label.set_text(f"multiply-adds per unit ({unit})")
+        ax.title.set_text(f"c={c}, m={m}, g={g}, h x w = {h}x{w}")
         if self.reach is not None:
-            self.reach.show(reach, cmap=SEQUENTIAL, vmin=0, vmax=1, borders=False)
+            self.reach.set_data(reach)
+            self.reach.set_extent((-0.5, c - 0.5, c - 0.5, -0.5))
+            self.reach.axes.set(xlim=(-0.5, c - 0.5), ylim=(c - 0.5, -0.5))
             # three lines: with c up to 960 a two-line title would be wider than the panel
-            self.reach.ax.set_title(f"ShuffleNet unit, input -> output channels:\neach output sees {seen} of {c} "
-                                    f"inputs\n(without shuffle {alone})")
-        return self._relayout()
+            self.reach.axes.title.set_text(f"ShuffleNet unit, input -> output channels:\neach output sees {seen} "
+                                           f"of {c} inputs\n(without shuffle {alone})")
+        return self.layout_changed()
 
 
 def unit_cost_figure(c=240, m=60, groups=3, size=28, connectivity=False):
