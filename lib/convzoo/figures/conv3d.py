@@ -7,7 +7,8 @@ import numpy as np
 
 from ..conv import conv2d, conv3d
 from ..volume import ball_kernel3d, tube_volume
-from .common import DIVERGING, SEQUENTIAL, LiveFigure, new_figure, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, new_figure, symmetric_limits
+from .live import GridFigure, as_cell_texts, digits_alike
 
 __all__ = ["volume_slices_figure", "projection_figure", "conv2d_vs_conv3d_figure", "TubeResponseView"]
 
@@ -196,44 +197,42 @@ def _tube_response(size: int, noise: float) -> np.ndarray:
     return out
 
 
-def _margin_signature(fig) -> tuple:
-    """What of ``fig``'s margin texts (suptitle, titles, axis labels, the tick labels that will be drawn) can
-    change the layout, each digit replaced by 0.
+def _margins(ax) -> tuple:
+    """What of ``ax`` can move the layout: its part of :meth:`.live.GridFigure.layout_key`.
 
-    Two figures with the same signature have margins of the same size: DejaVu Sans draws every digit
-    equally wide, so only a change of the other characters, or of their number, can move the layout; and a
-    centred title narrower than its axes (or figure) adds only its height. A live figure compares it before
-    and after an update to answer "relayout?" exactly, instead of always (30-140 ms) or never (overlaps
-    when a colour bar's labels grow a minus sign).
+    Titles count by their lines (constrained layout takes only a title's height). Axis labels and the tick
+    labels the next draw will make (formatted now: a draw sets the tick texts only then) count up to their
+    digits (:func:`.live.digits_alike`): DejaVu Sans draws every digit equally wide, so only the other
+    characters, or their number, can move the layout, e.g. a colour bar's labels gaining a minus sign. Exact,
+    where always relaying out would cost 30-140 ms and never would let labels overlap.
+
+    Shape
+    -----
+    One tuple per axes (colour bars included).
+
+    Examples
+    --------
+    >>> from convzoo.figures.common import new_figure
+    >>> fig, ax = new_figure(size=(2, 2))
+    >>> _ = ax.set(title="slice 3\\n(of 16)", xlim=(0, 10), xticks=[0, 5, 10], yticks=[])
+    >>> _margins(ax)[:2], _margins(ax)[5]
+    ((2, 0), ('0', '00'))
     """
-    import re
-
-    def digitless(text):
-        return re.sub(r"\d", "0", text)
-
-    def title(text_artist, width):
-        text = text_artist.get_text()
-        if text and text_artist.get_window_extent(renderer).width > width:
-            return digitless(text)
-        return text.count("\n") + bool(text)  # its height: the number of lines
-
-    renderer = fig._get_renderer()
-    sig = [title(fig._suptitle, fig.bbox.width) if fig._suptitle is not None else 0]
-    for ax in fig.axes:
-        sig += [title(t, ax.bbox.width) for t in (ax.title, ax._left_title, ax._right_title)]
-        sig += [digitless(ax.get_xlabel()), digitless(ax.get_ylabel())]
-        for axis in (ax.xaxis, ax.yaxis):
-            locs = np.asarray(axis.get_majorticklocs())
-            labels = axis.major.formatter.format_ticks(locs)  # as a draw formats them: all locations at once
-            lo, hi = sorted(axis.get_view_interval())
-            tol = 1e-9 * max(hi - lo, 1.0)
-            # a set: the labels' widths matter, not how many share one
-            sig.append(tuple(sorted({digitless(s) for v, s in zip(locs, labels) if lo - tol <= v <= hi + tol})))
-            sig.append(digitless(axis.major.formatter.get_offset()))
+    sig = [t.get_text().count("\n") + 1 if t.get_text() else 0
+           for t in (ax.title, ax._left_title, ax._right_title)]
+    sig += [digits_alike(ax.get_xlabel()), digits_alike(ax.get_ylabel())]
+    for axis in (ax.xaxis, ax.yaxis):
+        locs = np.asarray(axis.get_majorticklocs())
+        labels = axis.major.formatter.format_ticks(locs)  # as a draw formats them: all locations at once
+        lo, hi = sorted(axis.get_view_interval())
+        tol = 1e-9 * max(hi - lo, 1.0)
+        # a set: the labels' widths matter, not how many share one
+        sig.append(tuple(sorted({digits_alike(s) for v, s in zip(locs, labels) if lo - tol <= v <= hi + tol})))
+        sig.append(digits_alike(axis.major.formatter.get_offset()))
     return tuple(sig)
 
 
-class TubeResponseView(LiveFigure):
+class TubeResponseView(GridFigure):
     """The explorer of chapter 3: an input slice of the tube volume, the 3D filter's response slice over it,
     and the response's projection with the current slice marked, updated in place.
 
@@ -262,7 +261,7 @@ class TubeResponseView(LiveFigure):
     def __init__(self):
         from matplotlib.ticker import FixedLocator, FormatStrFormatter, MaxNLocator
 
-        fig, axes = new_figure(1, 3, size=(11, 5.0), title=" ")
+        fig, axes = new_figure(1, 3, size=(11, 5.0))
         self.axes = axes
         blank = np.zeros((32, 32))  # the input's size: the input panel's limits never change
         colourbars = []
@@ -298,8 +297,9 @@ class TubeResponseView(LiveFigure):
         for cb, decimals in zip(colourbars, (1, 2, 2)):
             cb.locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
             cb.formatter = FormatStrFormatter(f"%.{decimals}f")
-        self._signature = None
-        super().__init__(fig)
+        # no grids: the layout moves only with the suptitle's digit pattern and each axes' margins
+        super().__init__(fig, [], extra=lambda: tuple(_margins(ax) for ax in fig.axes))
+        as_cell_texts(fig)  # titles and tick labels laid out once per digit pattern
 
     def update(self, depth=10, size=7, noise=0.3) -> bool:
         if size % 2 == 0 or size < 3:
@@ -317,9 +317,8 @@ class TubeResponseView(LiveFigure):
         centre = depth + (size - 1) // 2
         h = (size - 1) / 2  # output index 0 sits on input index h
 
-        # set_text, not suptitle(): that would also undo the position constrained layout gave it
-        self.figure._suptitle.set_text(f"3D conv, {size}x{size}x{size} ball filter, no padding: "
-                                       f"input (32, 32, 32) -> output {out.shape}")
+        self.title.set_text(f"3D conv, {size}x{size}x{size} ball filter, no padding: "
+                            f"input (32, 32, 32) -> output {out.shape}")
         ax_in, ax_out, ax_proj = self.axes
         self.input.set_data(vol[centre])
         self.input.set_clim(float(vol.min()), float(vol.max()))
@@ -339,7 +338,5 @@ class TubeResponseView(LiveFigure):
         ax_proj.set_xlim(-0.5, projection.shape[1] - 0.5)
         ax_proj.set_ylim(projection.shape[0] - 0.5, -0.5)
         self.depth_line.set_ydata([depth, depth])
-
-        signature = _margin_signature(self.figure)
-        changed, self._signature = signature != self._signature, signature
-        return changed
+        as_cell_texts(self.figure)  # colour-bar ticks a draw added since
+        return self.layout_changed()
