@@ -25,11 +25,10 @@ from ..conv import conv2d
 from ..cost import conv_params, flattened_params
 from ..flattened import FILTER_KINDS, example_filter, rank1_sweeps, unfolding_errors
 from ..separable import flatten_filter, flattened_conv2d, pointwise_conv2d, rank1_filter
-from .common import (DIVERGING, LiveFigure, _numbers, _shared_colours, _side_by_side, _text_colours, draw_grid,
-                     new_figure)
+from .common import DIVERGING, _numbers, _shared_colours, _side_by_side, draw_grid, new_figure
 from .common import _fmt_compact as _fmt
 from .common import _vector as _common_vector
-from .live import GridFigure, LiveGrid, as_cell_texts, border_segments, cell_text, digits_alike
+from .live import GridFigure, LiveGrid, as_cell_texts, cell_text, digits_alike
 
 __all__ = ["outer_product_figure", "three_passes_figure", "Rank1View", "rank1_figure", "convergence_figure",
            "error_by_kind_figure", "params_figure"]
@@ -221,149 +220,6 @@ class _SquareCells(GridFigure):
     def layout_changed(self) -> bool:
         as_cell_texts(self.figure)   # ticks made since the last update (a longer axis, new block names)
         return super().layout_changed()
-
-
-# ---- until chapters 10-12 use _Cells and _SquareCells: the old live grid and layout key -------------
-_cell_text = cell_text
-
-
-class _GridView(LiveFigure):
-    """A :class:`.common.LiveFigure` with grids of square cells, laid out so that any grid fits.
-
-    A grid of square cells fills only part of its panel (all the height, or all the width), and its title
-    and labels hug the part it fills: a constrained layout computed for a wide grid leaves no room above a tall
-    one, nor under the grid it was computed for when matplotlib measured it before shrinking it. So the figure's
-    constrained layout runs with every grid's axes filling its panel (aspect ``'auto'``, then ``'equal'``
-    again), which gives margins that hold for any grid, static or in an explorer; :meth:`_relayout` tells
-    :class:`convzoo.widgets.render.LiveRender` when a margin text changed (:func:`_margin_key`).
-    """
-
-    def __init__(self, figure, grids):
-        from matplotlib.layout_engine import ConstrainedLayoutEngine
-
-        grids = list(grids)
-
-        class GridLayout(ConstrainedLayoutEngine):
-            def execute(self, fig):
-                for ax in grids:
-                    ax.set_aspect("auto")
-                try:
-                    return super().execute(fig)
-                finally:
-                    for ax in grids:
-                        ax.set_aspect("equal")
-
-        engine = figure.get_layout_engine()
-        figure.set_layout_engine(GridLayout(compress=engine._compress, **engine.get()))
-        self._key = None
-        super().__init__(figure)
-
-    def _relayout(self) -> bool:
-        """Call last in ``update``: whether a text in the margins changed since the last update (the layout must
-        be done again); the first update always says so."""
-        as_cell_texts(self.figure)
-        key, self._key = self._key, _margin_key(self.figure)
-        return key != self._key
-
-
-class _LiveGrid:
-    """A grid of coloured cells, each labelled with its text, drawn like :func:`.common.draw_grid` but updated
-    in place: one image, one LineCollection of white cell borders, and a pool of Text artists that grows to the
-    largest grid shown and is reused (hidden when not needed). Cell labels stay out of the layout."""
-
-    def __init__(self, ax, fontsize=7):
-        from matplotlib.collections import LineCollection
-
-        self.ax, self.fontsize = ax, fontsize
-        # "none": the same pixels as "nearest" here, ~5 ms faster
-        self.image = ax.imshow(np.zeros((1, 1)), interpolation="none")
-        # zorder 1.5: above the image, below outlines (as draw_grid's borders)
-        self.borders = LineCollection(np.zeros((0, 2, 2)), colors="white", linewidths=1, zorder=1.5)
-        self.borders.set_in_layout(False)
-        ax.add_collection(self.borders, autolim=False)
-        self.texts: list = []
-        self.indices: list = []     # row and column numbers in the margins (see show_indices)
-        self.shape = self._cmap = None
-
-    def show(self, values, labels=None, *, cmap, vmin, vmax, borders=True) -> bool:
-        """Show ``values`` (``(rows, cols)``, NaN blank) with ``labels[i, j]`` written in cell ``(i, j)``
-        (``''`` or None: no label). Returns whether the grid's shape changed."""
-        v = np.asarray(values, dtype=float)
-        rows, cols = v.shape
-        im = self.image
-        im.set_data(np.ma.masked_invalid(v))
-        if self._cmap is None or cmap is not self._cmap and cmap != self._cmap:   # each change redraws a colour bar
-            self._cmap = cmap
-            im.set_cmap(cmap)
-        im.set_clim(vmin, vmax)
-        changed = self.shape != (rows, cols)
-        if changed:
-            self.shape = (rows, cols)
-            im.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
-            self.ax.set_xlim(-0.5, cols - 0.5)
-            self.ax.set_ylim(rows - 0.5, -0.5)
-            self.borders.set_segments(border_segments(rows, cols))
-        self.borders.set_visible(borders)
-        cells = [] if labels is None else [(i, j, s) for (i, j), s in np.ndenumerate(np.asarray(labels, dtype=object))
-                                           if s]
-        if cells:
-            colours = _text_colours(im, v)
-        while len(self.texts) < len(cells):
-            t = cell_text(self.ax, 0, 0, ha="center", va="center", fontsize=self.fontsize)
-            t.set_in_layout(False)
-            self.texts.append(t)
-        for t, (i, j, s) in zip(self.texts, cells):
-            t.set_text(s)
-            t.set_position((j, i))
-            t.set_color(colours[i, j])
-            t.set_fontsize(self.fontsize)
-            t.set_visible(True)
-        for t in self.texts[len(cells):]:
-            t.set_visible(False)
-        return changed
-
-    def show_indices(self, step: int = 1, rows: bool = True, fontsize: float = 8) -> None:
-        """Number every ``step``-th column under the grid (and row left of it), as texts kept out of the layout:
-        ticks cost ~10 times more to draw. The axis labels' ``labelpad`` must leave them room."""
-        n_rows, n_cols = self.shape
-        ax = self.ax
-        wanted = [(j, -0.01, "center", "top", ax.get_xaxis_transform()) for j in range(0, n_cols, step)]
-        if rows:
-            wanted += [(-0.01, i, "right", "center", ax.get_yaxis_transform()) for i in range(0, n_rows, step)]
-        while len(self.indices) < len(wanted):
-            t = cell_text(ax, 0, 0)
-            t.set_in_layout(False)
-            self.indices.append(t)
-        for t, (x, y, ha, va, transform) in zip(self.indices, wanted):
-            t.set_transform(transform)
-            t.set_position((x, y))
-            t.set_text(str(x if ha == "center" else y))
-            t.set_horizontalalignment(ha)
-            t.set_verticalalignment(va)
-            t.set_fontsize(fontsize)
-            t.set_visible(True)
-        for t in self.indices[len(wanted):]:
-            t.set_visible(False)
-
-
-def _margin_key(fig) -> tuple:
-    """Everything in the margins of ``fig`` whose size decides its layout: the line counts of the suptitle,
-    titles and axis labels, the axis labels' pads, and the tick labels (only their shape: digits are all one
-    width, so ``'20'`` and ``'35'`` take the same room; x tick labels only by their line count, as their
-    widths only spread along the axis). A view's ``update`` returns ``key != previous key``."""
-    def shape(labels):
-        return tuple(sorted({digits_alike(s) for s in labels}))
-
-    key = [_lines(fig._suptitle.get_text()) if fig._suptitle is not None else 0]
-    for ax in fig.axes:
-        if not ax.get_visible():
-            key.append(None)
-            continue
-        xt = _tick_labels(ax.xaxis)
-        key.append((tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")), _lines(ax.get_xlabel()),
-                    _lines(ax.get_ylabel()), ax.xaxis.labelpad, ax.yaxis.labelpad,
-                    max((_lines(s) for s in xt), default=0), shape(_tick_labels(ax.yaxis))))
-    return tuple(key)
 
 
 def _draw_slices(ax, w, title, annotate=True, **colours):
