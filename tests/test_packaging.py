@@ -173,3 +173,22 @@ def test_cached_text_draws_the_same_picture_as_plain_agg():
         assert far.mean() < 0.01
     ink = lambda p: (255 - p).sum()                               # total darkness of the text
     assert abs(ink(plain) - ink(cached)) <= 0.03 * ink(plain)
+
+
+def test_explorer_pngs_decode_to_the_canvas_pixels():
+    """render.png_bytes writes its own PNG (no row filters): Pillow, an independent decoder, must read back
+    exactly the canvas's pixels."""
+    import io
+
+    np_ = pytest.importorskip("numpy")
+    Image = pytest.importorskip("PIL.Image")
+    from convzoo.figures.common import draw_grid, new_figure
+    from convzoo.widgets.render import CachedTextCanvas, png_bytes
+
+    fig, ax = new_figure(size=(3.1, 2.3), title="pixels")
+    draw_grid(ax, np_.arange(-6, 6).reshape(3, 4) / 3, fmt="{:.2f}")
+    canvas = CachedTextCanvas(fig)
+    canvas.draw()
+    decoded = np_.asarray(Image.open(io.BytesIO(png_bytes(canvas))))
+    assert decoded.shape == np_.asarray(canvas.buffer_rgba())[..., :3].shape
+    assert (decoded == np_.asarray(canvas.buffer_rgba())[..., :3]).all()

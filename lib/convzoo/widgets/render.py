@@ -152,11 +152,16 @@ class CachedTextCanvas(FigureCanvasAgg):
 
 
 def png_bytes(canvas) -> bytes:
-    """PNG of a drawn Agg canvas, with a fast zlib level (1: a third less time than 6, the PNG ~15% larger).
+    """PNG of a drawn Agg canvas: RGB, no row filters, zlib level 1.
+
+    Written here rather than by Pillow because an explorer encodes one on every redraw: a figure's flat
+    areas compress well without PNG's row filters, whose adaptive choice was most of Pillow's time (a
+    756x864 figure: 9 ms instead of 13-24, for a PNG of the same size). The figures are opaque, so the
+    alpha channel is left out.
 
     Shape
     -----
-    The canvas's pixels, ``(height, width, 4)`` RGBA.
+    The canvas's ``(height, width, 4)`` RGBA pixels, stored as ``(height, width, 3)`` RGB.
 
     Examples
     --------
@@ -166,11 +171,21 @@ def png_bytes(canvas) -> bytes:
     >>> png_bytes(canvas)[:4] == b"\\x89PNG"
     True
     """
-    from PIL import Image
+    import struct
+    import zlib
 
-    buf = io.BytesIO()
-    Image.fromarray(np.asarray(canvas.buffer_rgba())).save(buf, format="png", compress_level=1)
-    return buf.getvalue()
+    rgba = np.asarray(canvas.buffer_rgba())
+    h, w = rgba.shape[:2]
+    rows = np.empty((h, 1 + 3 * w), np.uint8)
+    rows[:, 0] = 0                                   # filter type 0 (none) for every row
+    rows[:, 1:].reshape(h, w, 3)[...] = rgba[..., :3]
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)   # 8 bits per sample, colour type 2 (RGB)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows.tobytes(), 1))
+            + chunk(b"IEND", b""))
 
 
 def figure_png(fig) -> bytes:
