@@ -217,7 +217,7 @@ class UnitCostView(_SquareCells):
         ax.yaxis.label.set_text(f"multiply-adds per unit ({unit})")
         ax.title.set_text(f"c={c}, m={m}, g={g}, h x w = {h}x{w}")
         if self.reach is not None:
-            self.reach.set_data(reach)
+            self.reach.set_data(reach.astype(np.uint8))   # 0/1 as bytes: at c = 960 ~6 ms less to resample than int64
             self.reach.set_extent((-0.5, c - 0.5, c - 0.5, -0.5))
             self.reach.axes.set(xlim=(-0.5, c - 0.5), ylim=(c - 0.5, -0.5))
             # three lines: with c up to 960 a two-line title would be wider than the panel
