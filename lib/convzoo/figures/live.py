@@ -313,9 +313,11 @@ class LiveGrid:
             ax.title.set_text(title)
         pad = np.zeros(v.shape, bool) if padding is None else np.asarray(padding, bool)
         self.padding.set_verts([square(i, j) for i, j in zip(*np.nonzero(pad))])
+        self.padding.set_visible(bool(pad.any()))     # an empty collection still costs a draw
         self.boxes.set_verts([square(*b) for b in boxes])
-        self.boxes.set_edgecolor(box_colours)
-        self.boxes.set_linewidth(box_width)
+        self.boxes.set_edgecolor(box_colours)         # one colour, or one per box
+        self.boxes.set_linewidth(box_width)           # one width, or one per box
+        self.boxes.set_visible(len(boxes) > 0)
         # one label per cell: its text, or a grey 0 on padding (the value, 0, would only repeat it)
         size = fontsize or (10 if max(rows, cols) <= 8 else 7)
         colours = _text_colours(im, v)
@@ -384,7 +386,7 @@ class GridFigure(LiveFigure):
         self.grids = list(grids)
         self._extra = extra
         # set with set_text: Figure.suptitle() would put it back where the layout had moved it from
-        self.title = figure.suptitle(" ")
+        self.title = figure.suptitle(figure.get_suptitle() or " ")
         self._layout = None
         super().__init__(figure)
 
