@@ -118,8 +118,8 @@ def _margins(ax) -> tuple | None:
 
 class _Cells(LiveGrid):
     """A :class:`.live.LiveGrid` in a panel of a :class:`_SquareCells` figure: no ticks of its own, its margins
-    by :func:`_margins`, ``labels=False`` for a grid with no cell labels, and row and column numbers written
-    as texts (:meth:`show_indices`).
+    by :func:`_margins`, ``labels=False`` for a grid with no cell labels; row and column numbers are written as
+    texts (:meth:`.live.LiveGrid.show_indices`).
 
     Shape
     -----
@@ -137,41 +137,15 @@ class _Cells(LiveGrid):
 
     def __init__(self, ax, *, xlabel: str, ylabel: str):
         super().__init__(ax, xlabel=xlabel, ylabel=ylabel, ticks=False)
-        self.indices: list = []     # row and column numbers in the margins (see show_indices)
 
     def show(self, values, labels=None, **kwargs) -> bool:
         """:meth:`.live.LiveGrid.show`; ``labels=False``: no cell labels (None writes every value)."""
         if labels is False:
             labels = np.broadcast_to(np.array("", dtype=object), np.shape(values))
-        reshaped = super().show(values, labels, **kwargs)
-        # an empty collection still costs ~0.15 ms a draw: padding and outlines show only when there are some
-        for c in (self.padding, self.boxes):
-            c.set_visible(bool(c.get_paths()))
-        return reshaped
+        return super().show(values, labels, **kwargs)
 
     def margins(self) -> tuple | None:
         return _margins(self.ax)
-
-    def show_indices(self, step: int = 1, rows: bool = True, fontsize: float = 8) -> None:
-        """Number every ``step``-th column under the grid (and row left of it), as texts kept out of the layout:
-        ticks cost ~10 times more to draw. The axis labels' ``labelpad`` must leave them room."""
-        n_rows, n_cols = self.shape
-        ax = self.ax
-        wanted = [(j, -0.01, "center", "top", ax.get_xaxis_transform()) for j in range(0, n_cols, step)]
-        if rows:
-            wanted += [(-0.01, i, "right", "center", ax.get_yaxis_transform()) for i in range(0, n_rows, step)]
-        while len(self.indices) < len(wanted):
-            self.indices.append(cell_text(ax, 0, 0))
-        for t, (x, y, ha, va, transform) in zip(self.indices, wanted):
-            t.set_transform(transform)
-            t.set_position((x, y))
-            t.set_text(str(x if ha == "center" else y))
-            t.set_horizontalalignment(ha)
-            t.set_verticalalignment(va)
-            t.set_fontsize(fontsize)
-            t.set_visible(True)
-        for t in self.indices[len(wanted):]:
-            t.set_visible(False)
 
 
 class _SquareCells(GridFigure):

@@ -212,12 +212,24 @@ def pooling_figure(x, kernel_size=2, stride=None, shift=0):
     return view.figure
 
 
-def _live_grid(ax, **labels):
-    """A :class:`.live.LiveGrid` whose title sits at a fixed height (where it goes anyway, the ticks being
-    below): matplotlib then spares the search for its place on every draw."""
-    grid = LiveGrid(ax, **labels)
-    ax.set_title(" ", y=1.0)
-    return grid
+class _IndexedGrid(LiveGrid):
+    """A :class:`.live.LiveGrid` numbering its rows and columns with texts, not ticks (a fifth of the
+    explorer's redraw: 57 -> 45 ms CPU), and whose title sits at a fixed height (where it goes anyway, the
+    numbers being below), which spares matplotlib the search for its place on every draw."""
+
+    def __init__(self, ax, **labels):
+        super().__init__(ax, ticks=False, **labels)
+        ax.set_title(" ", y=1.0)
+        ax.xaxis.labelpad, ax.yaxis.labelpad = 14, 12   # room for the numbers, which the layout does not see
+
+    def show(self, values, *args, **kwargs) -> bool:
+        reshaped = super().show(values, *args, **kwargs)
+        if reshaped:
+            self.show_indices()
+        return reshaped
+
+
+_live_grid = _IndexedGrid
 
 
 class MultichannelView(GridFigure):
