@@ -96,24 +96,36 @@ def symmetric_limits(values) -> tuple[float, float]:
 
 
 def _fmt_fixed(v) -> str:
-    """A cell label: a whole number as an integer (``'3'``), any other with two decimals (``'0.50'``)."""
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{v:.2f}"
+    """A cell label: a whole number as an integer (``'3'``), any other with two decimals (``'0.50'``); never
+    ``'-0'`` or ``'-0.00'`` (a product like ``0 * -1``, or a tiny negative error, shows as a plain zero).
+
+    Examples
+    --------
+    >>> [_fmt_fixed(v) for v in (3.0, 0.5, -0.0, -0.001, -0.25)]
+    ['3', '0.50', '0', '0.00', '-0.25']
+    """
+    v = float(v) + 0.0  # -0.0 + 0.0 is 0.0
+    return f"{v:g}" if v.is_integer() else _unsigned_zero(f"{v:.2f}")
 
 
 def _fmt_rounded(v) -> str:
     """A cell label: a whole number as an integer, any other rounded to two decimals, trailing zeros
-    dropped (``'0.5'``, ``'0.33'``)."""
-    v = float(v)
-    return f"{v:g}" if v.is_integer() else f"{round(v, 2):g}"
+    dropped (``'0.5'``, ``'0.33'``); never ``'-0'``."""
+    v = float(v) + 0.0
+    return f"{v:g}" if v.is_integer() else f"{round(v, 2) + 0.0:g}"
 
 
 def _fmt_compact(v) -> str:
-    """A cell label: as :func:`_fmt_fixed`, but never ``'-0'`` and with one decimal from 10 on (``'12.3'``)."""
-    v = float(v) + 0.0  # no "-0"
+    """A cell label: as :func:`_fmt_fixed`, but with one decimal from 10 on (``'12.3'``); never ``'-0'``."""
+    v = float(v) + 0.0
     if v.is_integer():
         return f"{v:g}"
-    return f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}"
+    return _unsigned_zero(f"{v:.2f}" if abs(v) < 10 else f"{v:.1f}")
+
+
+def _unsigned_zero(text: str) -> str:
+    """``'-0.00'`` -> ``'0.00'``: a value that rounds to zero is shown without a sign."""
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
 
 
 def _numbers(x, name: str) -> np.ndarray:
