@@ -8,7 +8,7 @@ import numpy as np
 from ..conv import conv2d, conv3d
 from ..volume import ball_kernel3d, tube_volume
 from .common import DIVERGING, SEQUENTIAL, new_figure, symmetric_limits
-from .live import GridFigure, as_cell_texts, digits_alike
+from .live import GridFigure, as_cell_texts
 
 __all__ = ["volume_slices_figure", "projection_figure", "conv2d_vs_conv3d_figure", "TubeResponseView"]
 
@@ -197,41 +197,6 @@ def _tube_response(size: int, noise: float) -> np.ndarray:
     return out
 
 
-def _margins(ax) -> tuple:
-    """What of ``ax`` can move the layout: its part of :meth:`.live.GridFigure.layout_key`.
-
-    Titles count by their lines (constrained layout takes only a title's height). Axis labels and the tick
-    labels the next draw will make (formatted now: a draw sets the tick texts only then) count up to their
-    digits (:func:`.live.digits_alike`): DejaVu Sans draws every digit equally wide, so only the other
-    characters, or their number, can move the layout, e.g. a colour bar's labels gaining a minus sign. Exact,
-    where always relaying out would cost 30-140 ms and never would let labels overlap.
-
-    Shape
-    -----
-    One tuple per axes (colour bars included).
-
-    Examples
-    --------
-    >>> from convzoo.figures.common import new_figure
-    >>> fig, ax = new_figure(size=(2, 2))
-    >>> _ = ax.set(title="slice 3\\n(of 16)", xlim=(0, 10), xticks=[0, 5, 10], yticks=[])
-    >>> _margins(ax)[:2], _margins(ax)[5]
-    ((2, 0), ('0', '00'))
-    """
-    sig = [t.get_text().count("\n") + 1 if t.get_text() else 0
-           for t in (ax.title, ax._left_title, ax._right_title)]
-    sig += [digits_alike(ax.get_xlabel()), digits_alike(ax.get_ylabel())]
-    for axis in (ax.xaxis, ax.yaxis):
-        locs = np.asarray(axis.get_majorticklocs())
-        labels = axis.major.formatter.format_ticks(locs)  # as a draw formats them: all locations at once
-        lo, hi = sorted(axis.get_view_interval())
-        tol = 1e-9 * max(hi - lo, 1.0)
-        # a set: the labels' widths matter, not how many share one
-        sig.append(tuple(sorted({digits_alike(s) for v, s in zip(locs, labels) if lo - tol <= v <= hi + tol})))
-        sig.append(digits_alike(axis.major.formatter.get_offset()))
-    return tuple(sig)
-
-
 class TubeResponseView(GridFigure):
     """The explorer of chapter 3: an input slice of the tube volume, the 3D filter's response slice over it,
     and the response's projection with the current slice marked, updated in place.
@@ -297,8 +262,8 @@ class TubeResponseView(GridFigure):
         for cb, decimals in zip(colourbars, (1, 2, 2)):
             cb.locator = MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10])
             cb.formatter = FormatStrFormatter(f"%.{decimals}f")
-        # no grids: the layout moves only with the suptitle's digit pattern and each axes' margins
-        super().__init__(fig, [], extra=lambda: tuple(_margins(ax) for ax in fig.axes))
+        # no grids: the layout moves only with the suptitle's lines and each axes' margins (.live.axes_margins)
+        super().__init__(fig, [])
         as_cell_texts(fig)  # titles and tick labels laid out once per digit pattern
 
     def update(self, depth=10, size=7, noise=0.3) -> bool:

@@ -87,43 +87,7 @@ def _row(values, width: int, start: int) -> np.ndarray:
     return row
 
 
-def _wider_than_axes(ax) -> bool:
-    """Whether ``ax``'s title is wider than the axes as they now sit: constrained layout widens the margins
-    for such a title, while a narrower one can change its words freely (only its height counts). Measured
-    with the canvas's renderer (an explorer's caches text sizes), else with a bare Agg renderer."""
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    fig = ax.get_figure(root=True)
-    if not ax.get_title():
-        return False
-    canvas = fig.canvas
-    renderer = canvas.get_renderer() if hasattr(canvas, "get_renderer") else RendererAgg(1, 1, fig.dpi)
-    prop = ax.title.get_fontproperties()
-    width = max(renderer.get_text_width_height_descent(line, prop, False)[0] for line in ax.get_title().splitlines())
-    return bool(width > 0.98 * ax.get_position().width * fig.get_figwidth() * fig.dpi)
-
-
-class _WordyGrid(LiveGrid):
-    """A live grid whose title says different words at every step (the slide's products, the checkerboard's
-    period): it moves the layout only by its number of lines or by outgrowing its axes, not by its words.
-    Without ticks, the number of rows and columns cannot move it either (only their ratio, the aspect)."""
-
-    def margins(self) -> tuple:
-        _, xlabel, ylabel, row_digits, col_digits, aspect = super().margins()
-        digits = (row_digits, col_digits) if self.ticks else ()
-        return (self.ax.get_title().count("\n"), _wider_than_axes(self.ax), xlabel, ylabel, *digits, aspect)
-
-
-class _WordyFigure(GridFigure):
-    """A GridFigure whose suptitle moves the layout only by its number of lines: it is centred over the whole
-    figure, so its words can change freely (a step, a kind, a list of rates)."""
-
-    def layout_key(self) -> tuple:
-        size, _, grids, extra = super().layout_key()
-        return size, self.title.get_text().count("\n"), grids, extra
-
-
-class SlideView(_WordyFigure):
+class SlideView(GridFigure):
     """One step of sliding ``g`` over ``f`` (see :func:`slide_figure`), updated in place from step to step.
 
     Built once with four grid rows; :meth:`update` validates the setting, then refills the rows, moves the
@@ -150,7 +114,7 @@ class SlideView(_WordyFigure):
         self.axes = list(axes)
         self._structure = None
         # the lengths of f and g decide the tick labels (SlideView's own), hence the layout
-        super().__init__(fig, [_WordyGrid(ax, xlabel="", ylabel="", ticks=False) for ax in self.axes],
+        super().__init__(fig, [LiveGrid(ax, xlabel="", ylabel="", ticks=False) for ax in self.axes],
                          extra=lambda: self._structure)
         self.suptitle = self.title  # the name this view has always given its suptitle
 

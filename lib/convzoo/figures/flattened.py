@@ -15,7 +15,7 @@ Every number a reader must check is written in its cell (:func:`.common.draw_gri
 chapters 9 to 12 redraw in place (issue 9) with :mod:`.live`'s grid and layout check, through two small
 subclasses defined here: :class:`_Cells`, a :class:`.live.LiveGrid` that may number its rows and columns
 with texts, and :class:`_SquareCells`, a :class:`.live.GridFigure` laid out with its grids filling their
-panels, so that only a margin text's line count (:func:`_margins`), never a grid's shape, moves the layout.
+panels, so that only a margin text (:func:`.live.axes_margins`), never a grid's shape, moves the layout.
 """
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from ..separable import flatten_filter, flattened_conv2d, pointwise_conv2d, rank
 from .common import DIVERGING, _numbers, _shared_colours, _side_by_side, draw_grid, new_figure
 from .common import _fmt_compact as _fmt
 from .common import _vector as _common_vector
-from .live import GridFigure, LiveGrid, as_cell_texts, cell_text, digits_alike
+from .live import GridFigure, LiveGrid, as_cell_texts, cell_text
 
 __all__ = ["outer_product_figure", "three_passes_figure", "Rank1View", "rank1_figure", "convergence_figure",
            "error_by_kind_figure", "params_figure"]
@@ -80,45 +80,10 @@ def _blank_figure(size, title):
 
 
 # ---- drawing in place (the explorers of chapters 9-12) ------------------------------------------------
-def _lines(text) -> int:
-    return text.count("\n") + 1 if text else 0
-
-
-def _tick_labels(axis) -> list:
-    """The tick labels ``axis`` would draw now (inside its view interval)."""
-    lo, hi = sorted(axis.get_view_interval())
-    locs = [t for t in axis.get_majorticklocs() if lo - 1e-9 <= t <= hi + 1e-9]
-    return axis.get_major_formatter().format_ticks(locs) if locs else []
-
-
-def _margins(ax) -> tuple | None:
-    """What of ``ax`` can move the layout of a :class:`_SquareCells` figure (laid out with its grids filling
-    their panels, so a grid's shape cannot): the line counts of its titles and axis labels, the labels' pads,
-    and its tick labels (x only by their line count, as their widths spread along the axis; y by their digit
-    pattern). None for hidden axes.
-
-    Shape
-    -----
-    One tuple per axes.
-
-    Examples
-    --------
-    >>> fig, ax = new_figure(size=(2, 2))
-    >>> _ = ax.set(title="3 of 16", xticks=[0, 1], yticks=[0, 10])
-    >>> _margins(ax)[0], _margins(ax)[-2:]
-    ((0, 1, 0), (1, ('0', '00')))
-    """
-    if not ax.get_visible():
-        return None
-    return (tuple(_lines(ax.get_title(loc)) for loc in ("left", "center", "right")), _lines(ax.get_xlabel()),
-            _lines(ax.get_ylabel()), ax.xaxis.labelpad, ax.yaxis.labelpad,
-            max((_lines(s) for s in _tick_labels(ax.xaxis)), default=0),
-            tuple(sorted({digits_alike(s) for s in _tick_labels(ax.yaxis)})))
-
-
 class _Cells(LiveGrid):
     """A :class:`.live.LiveGrid` in a panel of a :class:`_SquareCells` figure: no ticks of its own, its margins
-    by :func:`_margins`, ``labels=False`` for a grid with no cell labels; row and column numbers are written as
+    none of its own (:meth:`margins`: the grids fill their panels for the layout, so their shapes cannot move
+    it), ``labels=False`` for a grid with no cell labels; row and column numbers are written as
     texts (:meth:`.live.LiveGrid.show_indices`).
 
     Shape
@@ -144,8 +109,8 @@ class _Cells(LiveGrid):
             labels = np.broadcast_to(np.array("", dtype=object), np.shape(values))
         return super().show(values, labels, **kwargs)
 
-    def margins(self) -> tuple | None:
-        return _margins(self.ax)
+    def margins(self):
+        return None
 
 
 class _SquareCells(GridFigure):
@@ -156,7 +121,7 @@ class _SquareCells(GridFigure):
     one, nor under the grid it was computed for when matplotlib measured it before shrinking it. So the figure's
     constrained layout runs with every grid's axes (and the ``square`` ones) filling its panel (aspect
     ``'auto'``, then ``'equal'`` again), which gives margins that hold for any grid, static or in an explorer.
-    Hence the layout moves only with the line counts of the suptitle and of each panel's texts (:func:`_margins`
+    Hence the layout moves only with the line counts of the suptitle and of each panel's texts (:func:`.live.axes_margins`
     of the grids and of every other axes), not with a grid's shape.
 
     Shape
@@ -182,18 +147,10 @@ class _SquareCells(GridFigure):
 
         engine = figure.get_layout_engine()
         figure.set_layout_engine(FilledLayout(compress=engine._compress, **engine.get()))
-        panels = [g.ax for g in grids]
         made = figure.get_suptitle()   # GridFigure makes the suptitle anew: keep one new_figure was given
-        super().__init__(figure, grids,
-                         extra=lambda: tuple(_margins(ax) for ax in figure.axes if ax not in panels))
+        super().__init__(figure, grids)
         if made.strip():
             self.title.set_text(made)
-
-    def layout_key(self) -> tuple:
-        """:meth:`.live.GridFigure.layout_key` with the suptitle by its line count: it is centred over the
-        figure, so only its height takes room."""
-        size, _, grids, extra = super().layout_key()
-        return size, _lines(self.title.get_text()), grids, extra
 
     def layout_changed(self) -> bool:
         as_cell_texts(self.figure)   # ticks made since the last update (a longer axis, new block names)

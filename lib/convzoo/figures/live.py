@@ -15,8 +15,9 @@ this module is the one answer to each:
   each for the cell borders, the padding cells and the outlined windows, and a pool of cell labels whose
   properties are set only when their cell changed (each setter marks the figure stale). Ticks, slow to make,
   change only with the grid's shape.
-- **Layout.** :class:`GridFigure` says when an update moved the layout: never, unless the figure's size, its
-  suptitle or a panel's margins changed beyond their digits (:func:`digits_alike`).
+- **Layout.** :class:`GridFigure` says when an update moved the layout: only when something constrained layout
+  measures changed (:func:`axes_margins`): the figure's size, the number of lines of a title or label, a tick
+  label beyond its digits (:func:`digits_alike`), or the aspect of a grid of square cells.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, symmetric_
 from .common import _fmt_fixed
 
 __all__ = ["CellText", "cell_text", "as_cell_texts", "digits_alike", "border_segments", "square", "LiveGrid",
-           "GridFigure"]
+           "GridFigure", "axes_margins"]
 
 _DIGITS = re.compile(r"[0-9]")
 _LAYOUTS: dict = {}
@@ -371,12 +372,55 @@ class LiveGrid:
         for t in self.indices[len(wanted):]:
             t.set_visible(False)
 
-    def margins(self) -> tuple:
-        """What of this panel can move the figure's layout: its title and axis labels up to their digits, the
-        digits of its tick labels, its aspect."""
+    def margins(self):
+        """What of this grid, beyond its axes' texts (:func:`axes_margins`), can move the layout: its aspect.
+        Its cells are square, so the aspect sets how much of the panel the grid fills, and the title and labels
+        hug the part it fills. A subclass whose layout does not depend on it returns None."""
         rows, cols = self.shape or (1, 1)
-        return (digits_alike(self.ax.get_title()), self.ax.get_xlabel(), self.ax.get_ylabel(),
-                len(str(rows - 1)), len(str(cols - 1)), rows / cols)
+        return rows / cols
+
+
+def _lines(text: str) -> int:
+    return text.count("\n") + 1 if text else 0
+
+
+def axes_margins(ax):
+    """What of ``ax`` can move a constrained layout, as matplotlib measures an axes for it: titles and axis
+    labels by their number of lines only (for the layout their lengths are squashed to a pixel), the axis
+    labels' pads, and the tick labels the next draw will write (formatted now: a draw sets the tick texts only
+    then) up to their digits, as the default font draws every digit equally wide (or only whether there are
+    any, when the formatter pads them all to one width and says so with ``fixed_width = True``). None for an
+    axes that is hidden or kept out of the layout.
+
+    Shape
+    -----
+    One tuple per axes; equal tuples, equal margins.
+
+    Examples
+    --------
+    >>> from convzoo.figures.common import new_figure
+    >>> fig, ax = new_figure(size=(2, 2))
+    >>> _ = ax.set(title="3 of 16\\nwindows", xlim=(0, 10), xticks=[0, 5, 10], yticks=[])
+    >>> key = axes_margins(ax)
+    >>> key[:3], sorted(key[7])      # the titles, the x tick labels
+    ((0, 2, 0), ['0', '00'])
+    >>> _ = ax.set_title("7 of 99\\nwindows"); axes_margins(ax) == key    # other words, same lines
+    True
+    """
+    if not (ax.get_visible() and ax.get_in_layout()):
+        return None
+    key = [_lines(ax.get_title(loc)) for loc in ("left", "center", "right")]
+    key += [_lines(ax.get_xlabel()), _lines(ax.get_ylabel()), ax.xaxis.labelpad, ax.yaxis.labelpad]
+    for axis in (ax.xaxis, ax.yaxis):
+        locs = np.asarray(axis.get_majorticklocs())
+        labels = axis.major.formatter.format_ticks(locs) if locs.size else []   # as a draw: all at once
+        lo, hi = sorted(axis.get_view_interval())
+        tol = 1e-9 * max(hi - lo, 1.0)
+        shown = frozenset(digits_alike(s) for v, s in zip(locs, labels) if lo - tol <= v <= hi + tol)
+        # a formatter that pads every label to one width says so (chapter 7's): then only whether there are any
+        key.append(bool(shown) if getattr(axis.major.formatter, "fixed_width", False) else shown)
+        key.append(digits_alike(axis.major.formatter.get_offset()))   # e.g. "1e3" above a colour bar
+    return tuple(key)
 
 
 class GridFigure(LiveFigure):
@@ -414,10 +458,11 @@ class GridFigure(LiveFigure):
         super().__init__(figure)
 
     def layout_key(self) -> tuple:
-        """Everything that decides the layout: the figure's size, its suptitle and each visible grid's margins
-        up to their digits, and whatever ``extra()`` names (other panels' margin texts)."""
+        """Everything that decides the layout: the figure's size, its suptitle's number of lines (its width
+        does not count, as for every title), :func:`axes_margins` of every axes, each visible grid's
+        :meth:`LiveGrid.margins`, and whatever ``extra()`` names."""
         fig = self.figure
-        return (tuple(fig.get_size_inches()), digits_alike(fig.get_suptitle()),
+        return (tuple(fig.get_size_inches()), _lines(fig.get_suptitle()), tuple(axes_margins(ax) for ax in fig.axes),
                 tuple(g.margins() for g in self.grids if g.ax.get_visible()), self._extra())
 
     def layout_changed(self) -> bool:

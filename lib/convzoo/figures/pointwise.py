@@ -27,8 +27,7 @@ from ..cost import conv_macs, conv_params
 from ..separable import pointwise_conv2d
 from .common import DIVERGING, SEQUENTIAL, _side_by_side, new_figure, show_image, symmetric_limits
 from .common import _fmt_fixed as _fmt
-from .correlation import _WordyFigure
-from .live import LiveGrid, as_cell_texts, digits_alike
+from .live import GridFigure, LiveGrid, as_cell_texts
 
 __all__ = ["VIEWS", "PointwiseView", "BottleneckView", "pixel_dot_figure", "pixel_matrix_figure", "channel_mix_figure",
            "bottleneck_cost_figure", "bottleneck_costs", "collapse_figure", "squeeze_excitation_figure"]
@@ -78,20 +77,6 @@ def _lines(text) -> int:
     return text.get_text().count("\n") + 1 if text is not None and text.get_visible() and text.get_text() else 0
 
 
-def _axes_margins(ax) -> tuple:
-    """What of ``ax`` can move the figure's layout (a panel's part of :meth:`.live.GridFigure.layout_key`).
-
-    A title or an x label counts only by its height, a y label by its width (matplotlib squashes their other
-    extent, see ``Axis.get_tightbbox(for_layout_only=True)``): so those count by lines. Tick labels count
-    whole, up to their digits (:func:`.live.digits_alike`). Hidden axes count for nothing.
-    """
-    if not (ax.get_visible() and ax.get_in_layout()):
-        return None
-    return (_lines(ax.title), _lines(ax._left_title), _lines(ax._right_title), _lines(ax.xaxis.label),
-            _lines(ax.yaxis.label), frozenset(digits_alike(t.get_text()) for t in ax.xaxis.get_majorticklabels()),
-            frozenset(digits_alike(t.get_text()) for t in ax.yaxis.get_majorticklabels()))
-
-
 def _set_ticks(cache: dict, axis, ticks, labels=None) -> None:
     """``axis.set_ticks(ticks, labels)``, skipped when they are what it already shows (making ticks is slow).
     Their style goes in ``tick_params``, which also styles ticks made later (more ticks for a larger grid)."""
@@ -105,7 +90,7 @@ class _SlotGrid(LiveGrid):
     """A :class:`.live.LiveGrid` in a slot made for its largest grid, ``rows x cols``: any grid no larger gets
     the slot's cell size, centred in it (:class:`_CellsOfTheLargest`), so the layout stays valid and panels
     side by side keep equal cells. Ticks and axis labels are the view's (``_set_ticks``): the grid makes none.
-    Its margins are :func:`_axes_margins`: the cell size being fixed, the grid's shape does not move them.
+    The cell size being fixed, the grid's shape does not move the layout (:meth:`margins` is None).
     """
 
     def __init__(self, ax, rows: int, cols: int, slot=None):
@@ -124,8 +109,8 @@ class _SlotGrid(LiveGrid):
         self.locator.shape = v.shape
         return reshaped
 
-    def margins(self) -> tuple:
-        return _axes_margins(self.ax)
+    def margins(self):
+        return None
 
 
 class _CellsOfTheLargest:
@@ -148,7 +133,7 @@ class _CellsOfTheLargest:
         return box.anchored("C", slot)
 
 
-class PointwiseView(_WordyFigure):
+class PointwiseView(GridFigure):
     """A 1x1 convolution drawn per pixel or as the pixel matrix, built once and updated in place.
 
     ``views`` are the pictures it can show (:data:`VIEWS`): ``"per pixel"`` is :func:`pixel_dot_figure`'s,
@@ -510,7 +495,7 @@ def bottleneck_costs(in_channels=192, mid_channels=16, out_channels=32, kernel_s
     return out
 
 
-class BottleneckView(_WordyFigure):
+class BottleneckView(GridFigure):
     """The bottleneck's cost bars (:func:`bottleneck_cost_figure`), built once and updated in place.
 
     Two panels, multiply-adds and weights: a direct bar, and a stacked bar (1x1 reduction below, k x k
@@ -552,7 +537,7 @@ class BottleneckView(_WordyFigure):
             ax.set_ylabel(unit)
             ax.set_xlabel("layer")
             self.panels.append((ax, unit, (direct, red, conv), totals, legend))
-        super().__init__(fig, [], extra=lambda: tuple(_axes_margins(ax) for ax in axes))
+        super().__init__(fig, [])
 
     def update(self, in_channels=192, mid_channels=16, out_channels=32, kernel_size=5, size=28) -> bool:
         c = bottleneck_costs(in_channels, mid_channels, out_channels, kernel_size, size)

@@ -28,9 +28,8 @@ from ..separable import depthwise_conv2d, separate_kernel, spatially_separable_c
 from .common import (DIVERGING, SEQUENTIAL, _numbers, _shared_colours, _vector, draw_grid, new_figure, show_image,
                      symmetric_limits)
 from .common import _fmt_compact as _fmt
-from .correlation import _WordyFigure
-from .live import as_cell_texts
-from .pointwise import _axes_margins, _set_ticks, _SlotGrid  # chapter 4's grid in a fixed slot, its margins
+from .live import GridFigure, as_cell_texts
+from .pointwise import _set_ticks, _SlotGrid  # chapter 4's grid in a fixed slot
 
 __all__ = [
     "LowRankView", "CostView", "outer_product_figure", "two_pass_figure", "low_rank_figure", "rank_error_figure",
@@ -130,7 +129,7 @@ def two_pass_figure(image, vertical, horizontal):
     return fig
 
 
-class LowRankView(_WordyFigure):
+class LowRankView(GridFigure):
     """A kernel, its best rank-r approximation, the error left and the singular values
     (:func:`low_rank_figure`), built once for kernels up to ``largest`` and updated in place.
 
@@ -182,7 +181,7 @@ class LowRankView(_WordyFigure):
         ax.set_ylabel("singular value s_i")
         ax.set_title(" \n \n ", fontsize=9)
         self._ticks: dict = {}
-        super().__init__(fig, grids, extra=lambda: _axes_margins(ax))
+        super().__init__(fig, grids)
 
     def update(self, kernel, rank=1, name="kernel", annotate=True) -> bool:
         k = _kernel(kernel).astype(float)
@@ -473,7 +472,7 @@ def channel_rank_figure(weights: dict, tol: float = 1e-9):
     return fig
 
 
-class CostView(_WordyFigure):
+class CostView(GridFigure):
     """Multiply-adds of a standard layer against depthwise + pointwise (:func:`cost_figure`), built once and
     updated in place; :meth:`update` takes :func:`cost_figure`'s arguments.
 
@@ -504,7 +503,7 @@ class CostView(_WordyFigure):
         ax.set_xlabel("multiply-adds (log scale)")
         ax.set_ylabel("layer")
         self._ticks: dict = {}
-        super().__init__(fig, [], extra=lambda: _axes_margins(ax))
+        super().__init__(fig, [])
 
     def update(self, in_channels=32, out_channels=64, kernel_size=3, output_size=56, depth_multiplier=1) -> bool:
         c, n, k, o, m = (int(v) for v in (in_channels, out_channels, kernel_size, output_size, depth_multiplier))

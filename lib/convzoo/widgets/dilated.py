@@ -17,8 +17,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
 from ..figures.common import SEQUENTIAL, new_figure
-from ..figures.correlation import _wider_than_axes, _WordyFigure
-from ..figures.live import LiveGrid, as_cell_texts
+from ..figures.live import GridFigure, LiveGrid, as_cell_texts
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -64,6 +63,8 @@ class _PaddedFormatter(ScalarFormatter):
     """Tick labels all ``width`` digits wide: padded with figure spaces (as wide as a digit, invisible) on
     the ``side`` away from the axis, so a new range of ticks does not change the margins (no new layout)."""
 
+    fixed_width = True  # figures.live.axes_margins: which labels there are cannot move the layout
+
     def __init__(self, width: int, side: str = "left"):
         super().__init__()
         self.width, self.side = width, side
@@ -82,7 +83,7 @@ class _CountLabels(LiveGrid):
         self.ax, self.labels, self._shown = ax, [], []
 
 
-class FootprintView(_WordyFigure):
+class FootprintView(GridFigure):
     """The footprint of a stack of dilated layers and its receptive field (see :func:`draw_footprint`),
     updated in place from stack to stack.
 
@@ -121,9 +122,8 @@ class FootprintView(_WordyFigure):
         self.legend = ax.legend(loc="upper right", fontsize=8)
         ax.xaxis.set_major_formatter(_PaddedFormatter(0))  # below the axes: only its height counts
         self.dims = None
-        # no grids: the title's lines and width and the exponents above the axes decide the layout
-        super().__init__(fig, [], extra=lambda: (self.ax.get_title().count("\n"), _wider_than_axes(self.ax),
-                                                 self._margins()))
+        # no grids: the titles' lines, the labels and the exponents above the axes decide the layout
+        super().__init__(fig, [])
         self.suptitle = self.title  # the name this view has always given its suptitle
 
     def update(self, rates="1, 2, 4", kernel_size=3, dims="2-D") -> bool:
@@ -210,17 +210,6 @@ class FootprintView(_WordyFigure):
         self.legend.set_visible(holes.size > 0)
         top = float(counts.max())
         self.ax.set_ylim(-0.05 * top, 1.05 * top)  # what autoscaling gave the stems from 0 to the largest count
-
-    def _margins(self) -> tuple:
-        """What decides the margins besides the titles: the exponents above the y axis and the colour bar
-        (their labels are padded to one width)."""
-        axes = [self.ax.yaxis] + ([self.cbar.ax.yaxis] if self.cbar is not None else [])
-        out = []
-        for axis in axes:
-            formatter = axis.get_major_formatter()
-            formatter.format_ticks(axis.get_majorticklocs())
-            out.append(formatter.get_offset())
-        return tuple(out)
 
 
 def draw_footprint(rates="1, 2, 4", kernel_size=3, dims="2-D"):

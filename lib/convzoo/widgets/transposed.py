@@ -14,7 +14,7 @@ import numpy as np
 
 from ..checkerboard import overlap_counts, overlap_is_even, overlap_period, resize_conv2d
 from ..figures.common import SEQUENTIAL, new_figure
-from ..figures.correlation import _WordyFigure, _WordyGrid
+from ..figures.live import GridFigure, LiveGrid
 from ..transpose import conv_transpose2d
 from .common import explorer
 
@@ -47,7 +47,7 @@ def _fmt(v) -> str:
     return f"{v:g}" if v.is_integer() else f"{v:.1f}"
 
 
-class CheckerboardView(_WordyFigure):
+class CheckerboardView(GridFigure):
     """Overlap counts and the artifact of one transposed convolution (see :func:`draw_checkerboard`), updated
     in place from setting to setting.
 
@@ -70,7 +70,7 @@ class CheckerboardView(_WordyFigure):
     def __init__(self):
         # the largest output the explorer's sliders give is 18x18: its cells are still wide enough for "12.3"
         fig, axes = new_figure(1, 2, size=(9.5, 5.6))
-        super().__init__(fig, [_WordyGrid(ax, xlabel="output column", ylabel="output row", ticks=False)
+        super().__init__(fig, [LiveGrid(ax, xlabel="output column", ylabel="output row", ticks=False)
                                for ax in axes])
         self.suptitle = self.title  # the name this view has always given its suptitle
 
