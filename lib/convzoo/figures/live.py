@@ -29,8 +29,8 @@ import numpy as np
 from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, symmetric_limits
 from .common import _fmt_fixed
 
-__all__ = ["CellText", "cell_text", "as_cell_texts", "digits_alike", "border_segments", "square", "LiveGrid",
-           "GridFigure", "axes_margins"]
+__all__ = ["CellText", "cell_text", "as_cell_texts", "digits_alike", "border_segments", "square", "LabelPool",
+           "LiveGrid", "GridFigure", "axes_margins"]
 
 _DIGITS = re.compile(r"[0-9]")
 _LAYOUTS: dict = {}
@@ -222,6 +222,48 @@ def as_cell_texts(fig) -> None:
             t.__class__ = cls
 
 
+class LabelPool:
+    """Cell labels on one axes, reused from picture to picture: :meth:`write` shows one :class:`CellText` per
+    ``(row, col, text, colour, size)`` and hides the rest. A label's properties are set only where its cell
+    changed, as each setter marks the whole figure stale (half of an update's time, before).
+
+    Shape
+    -----
+    Any number of labels, at ``(col, row)`` in data coordinates; the pool grows to the most ever shown.
+
+    Examples
+    --------
+    >>> from convzoo.figures.common import new_figure
+    >>> fig, ax = new_figure(size=(1, 1))
+    >>> pool = LabelPool(ax)
+    >>> pool.write([(0, 0, "1", "black", 10), (0, 1, "2", "black", 10)]); pool.write([(1, 1, "7", "white", 10)])
+    >>> [(t.get_text(), t.get_position()) for t in ax.texts if t.get_visible()]
+    [('7', (1, 1))]
+    """
+
+    def __init__(self, ax):
+        self.ax = ax
+        self.labels: list = []
+        self._shown: list = []   # (row, col, text, colour, size) of each label, None when hidden
+
+    def write(self, cells) -> None:
+        while len(self.labels) < len(cells):
+            self.labels.append(cell_text(self.ax, 0, 0, ha="center", va="center", zorder=3))
+            self._shown.append(None)
+        for n, (t, cell) in enumerate(zip(self.labels, cells)):
+            if self._shown[n] != cell:
+                i, j, text, colour, size = self._shown[n] = cell
+                t.set_position((j, i))
+                t.set_text(text)
+                t.set_color(colour)
+                t.set_fontsize(size)
+                t.set_visible(True)
+        for n in range(len(cells), len(self.labels)):
+            if self._shown[n] is not None:
+                self._shown[n] = None
+                self.labels[n].set_visible(False)
+
+
 class LiveGrid:
     """:func:`.common.draw_grid`'s picture on one axes, kept alive and changed in place by :meth:`show`.
 
@@ -262,8 +304,7 @@ class LiveGrid:
         for c in (self.borders, self.padding, self.boxes):
             c.set_in_layout(False)
             ax.add_collection(c, autolim=False)
-        self.labels: list = []
-        self._shown: list = []   # (row, col, text, colour, size) of each label, None when hidden
+        self.cell_labels = LabelPool(ax)
         self.indices: list = []  # row and column numbers written as texts (see show_indices)
         self.shape = None
         ax.set_xlabel(xlabel)
@@ -329,26 +370,8 @@ class LiveGrid:
             text = np.asarray(labels, dtype=object)
             cells = [(i, j, text[i, j], colours[i, j], size) for i, j in zip(*np.nonzero(~pad)) if text[i, j]]
         cells += [(i, j, "0", "grey", fontsize or 9) for i, j in zip(*np.nonzero(pad))]
-        self._write(cells)
+        self.cell_labels.write(cells)
         return reshaped
-
-    def _write(self, cells) -> None:
-        """One pooled label per ``(row, col, text, colour, size)``, set only where it changed; the rest hidden."""
-        while len(self.labels) < len(cells):
-            self.labels.append(cell_text(self.ax, 0, 0, ha="center", va="center", zorder=3))
-            self._shown.append(None)
-        for n, (t, cell) in enumerate(zip(self.labels, cells)):
-            if self._shown[n] != cell:
-                i, j, text, colour, size = self._shown[n] = cell
-                t.set_position((j, i))
-                t.set_text(text)
-                t.set_color(colour)
-                t.set_fontsize(size)
-                t.set_visible(True)
-        for n in range(len(cells), len(self.labels)):
-            if self._shown[n] is not None:
-                self._shown[n] = None
-                self.labels[n].set_visible(False)
 
     def show_indices(self, step: int = 1, rows: bool = True, fontsize: float = 8) -> None:
         """Number every ``step``-th column under the grid (and row left of it) with texts kept out of the

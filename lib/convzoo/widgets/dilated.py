@@ -17,7 +17,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from ..dilated import footprint
 from ..figures.common import SEQUENTIAL, new_figure
-from ..figures.live import GridFigure, LiveGrid, as_cell_texts
+from ..figures.live import GridFigure, LabelPool, as_cell_texts
 from ..figures.dilated import rates_label
 
 __all__ = ["parse_rates", "FootprintView", "draw_footprint", "footprint_explorer", "MAX_FIELD"]
@@ -74,15 +74,6 @@ class _PaddedFormatter(ScalarFormatter):
         return label.rjust(self.width, "\u2007") if self.side == "left" else label.ljust(self.width, "\u2007")
 
 
-class _CountLabels(LiveGrid):
-    """Only the label pool of a live grid (labels set only where their cell changed), for the footprint's
-    counts: they sit at offsets from the output, over the view's own image, so the grid itself is not made.
-    Use ``_write`` with ``(y, x, text, colour, size)`` cells; not ``show``."""
-
-    def __init__(self, ax):  # LiveGrid.__init__ would add an image, collections and axis labels to ax
-        self.ax, self.labels, self._shown = ax, [], []
-
-
 class FootprintView(GridFigure):
     """The footprint of a stack of dilated layers and its receptive field (see :func:`draw_footprint`),
     updated in place from stack to stack.
@@ -113,7 +104,7 @@ class FootprintView(GridFigure):
         fig, self.ax = new_figure(size=self.SIZES["2-D"])
         ax = self.ax
         self.im = ax.imshow(np.zeros((1, 1)), cmap=SEQUENTIAL, vmin=1, vmax=2)
-        self.count_labels = _CountLabels(ax)
+        self.count_labels = LabelPool(ax)  # the counts sit at offsets from the output, over the view's image
         self.cbar = None
         self.stems = LineCollection([], linewidth=2)
         ax.add_collection(self.stems, autolim=False)
@@ -174,7 +165,7 @@ class FootprintView(GridFigure):
         for artist in (self.stems, self.dots, self.holes):
             artist.set_visible(not two)
         if not two:
-            self.count_labels._write([])
+            self.count_labels.write([])
         if two and self.cbar is None:
             self.cbar = self.figure.colorbar(self.im, ax=ax, shrink=0.8, use_gridspec=False,
                                              label="paths (grey: 0, a gridding hole)",
@@ -195,7 +186,7 @@ class FootprintView(GridFigure):
         grey, dark = "#555555", 0.6 * top
         cells = [(offsets[i], offsets[j], str(int(v)), grey if v == 0 else ("black" if v > dark else "white"), 7)
                  for (i, j), v in np.ndenumerate(counts)] if labelled else []
-        self.count_labels._write(cells)
+        self.count_labels.write(cells)
         self.legend.set_visible(False)
 
     def _show_1d(self, counts, offsets) -> None:
