@@ -7,7 +7,7 @@ pytest.importorskip("matplotlib")
 
 from figure_checks import live_matches_fresh  # noqa: E402
 
-from convzoo.figures.common import LiveFigure, draw_grid, new_figure  # noqa: E402
+from convzoo.figures.common import draw_grid, new_figure  # noqa: E402
 from convzoo.figures.live import GridFigure, LiveGrid, cell_text  # noqa: E402
 
 GRIDS = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["SEQUENTIAL", "DIVERGING", "new_figure", "draw_grid", "outline", "symmetric_limits", "show_image",
-           "LiveFigure"]
+           "LiveFigure", "border_segments"]
 
 SEQUENTIAL = "viridis"
 """Colour map for values of one sign (images, counts): perceptually uniform, colour-blind safe."""
@@ -191,15 +191,29 @@ def _text_colours(im, values) -> np.ndarray:
     return np.where(rgb @ np.array([0.299, 0.587, 0.114]) > 0.5, "black", "white")
 
 
+def border_segments(rows: int, cols: int) -> np.ndarray:
+    """The lines between the cells of a ``rows x cols`` grid (cells centred on integers), for a LineCollection.
+
+    Shape
+    -----
+    ``(rows + cols + 2, 2, 2)``: one ``((x0, y0), (x1, y1))`` per line.
+
+    Examples
+    --------
+    >>> border_segments(1, 2).tolist()[0]
+    [[-0.5, -0.5], [-0.5, 0.5]]
+    """
+    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
+    vertical = np.stack([np.stack([xs, np.full_like(xs, ys[0])], -1), np.stack([xs, np.full_like(xs, ys[-1])], -1)], 1)
+    horizontal = np.stack([np.stack([np.full_like(ys, xs[0]), ys], -1), np.stack([np.full_like(ys, xs[-1]), ys], -1)], 1)
+    return np.concatenate([vertical, horizontal])
+
+
 def _cell_borders(ax, rows, cols, colour="white", linewidth=1):
     """Thin lines between the cells of a ``rows x cols`` grid (they make it countable), as one artist."""
     from matplotlib.collections import LineCollection
 
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    segments = np.concatenate([
-        np.stack([np.stack([xs, np.full_like(xs, ys[0])], -1), np.stack([xs, np.full_like(xs, ys[-1])], -1)], 1),
-        np.stack([np.stack([np.full_like(ys, xs[0]), ys], -1), np.stack([np.full_like(ys, xs[-1]), ys], -1)], 1),
-    ])
+    segments = border_segments(rows, cols)
     # zorder 1.5: where the axes' own grid lines go (above the image, below padding and outlines)
     lines = LineCollection(segments, colors=colour, linewidths=linewidth, zorder=1.5)
     lines.set_in_layout(False)

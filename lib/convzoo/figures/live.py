@@ -26,7 +26,7 @@ import re
 
 import numpy as np
 
-from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, symmetric_limits
+from .common import DIVERGING, SEQUENTIAL, LiveFigure, _text_colours, border_segments, symmetric_limits
 from .common import _fmt_fixed
 
 __all__ = ["CellText", "cell_text", "as_cell_texts", "digits_alike", "border_segments", "square", "LabelPool",
@@ -52,24 +52,6 @@ def digits_alike(text: str) -> str:
     '0 of 00 windows'
     """
     return _DIGITS.sub("0", text)
-
-
-def border_segments(rows: int, cols: int) -> np.ndarray:
-    """The lines between the cells of a ``rows x cols`` grid (cells centred on integers), for a LineCollection.
-
-    Shape
-    -----
-    ``(rows + cols + 2, 2, 2)``: one ``((x0, y0), (x1, y1))`` per line.
-
-    Examples
-    --------
-    >>> border_segments(1, 2).tolist()[0]
-    [[-0.5, -0.5], [-0.5, 0.5]]
-    """
-    xs, ys = np.arange(cols + 1) - 0.5, np.arange(rows + 1) - 0.5
-    vertical = np.stack([np.stack([xs, np.full_like(xs, ys[0])], -1), np.stack([xs, np.full_like(xs, ys[-1])], -1)], 1)
-    horizontal = np.stack([np.stack([np.full_like(ys, xs[0]), ys], -1), np.stack([np.full_like(ys, xs[-1]), ys], -1)], 1)
-    return np.concatenate([vertical, horizontal])
 
 
 def square(row, col, height=1, width=1) -> list:

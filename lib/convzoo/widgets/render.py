@@ -17,7 +17,6 @@ sub-pixel shift of each string (positions are rounded to whole pixels). Mathtext
 """
 from __future__ import annotations
 
-import io
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
