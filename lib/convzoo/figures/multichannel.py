@@ -229,9 +229,6 @@ class _IndexedGrid(LiveGrid):
         return reshaped
 
 
-_live_grid = _IndexedGrid
-
-
 class MultichannelView(GridFigure):
     """The figure of :func:`multichannel_figure`, built once for ``channels`` input channels and redrawn in place.
 
@@ -258,12 +255,12 @@ class MultichannelView(GridFigure):
         self.channels = c = int(channels)
         fig, axes = new_figure(c + 1, 3, size=(10.5, 3.0 * (c + 1)), squeeze=False)
         kernel_labels = dict(xlabel="kernel column", ylabel="kernel row")
-        self.inputs = [_live_grid(axes[ch, 0]) for ch in range(c)]
-        self.kernels = [_live_grid(axes[ch, 1], **kernel_labels) for ch in range(c)]
-        self.maps = [_live_grid(axes[ch, 2]) for ch in range(c)]
-        self.summed, self.bias, self.output = (_live_grid(axes[c, 0]),
-                                               _live_grid(axes[c, 1], xlabel="", ylabel=""),
-                                               _live_grid(axes[c, 2]))
+        self.inputs = [_IndexedGrid(axes[ch, 0]) for ch in range(c)]
+        self.kernels = [_IndexedGrid(axes[ch, 1], **kernel_labels) for ch in range(c)]
+        self.maps = [_IndexedGrid(axes[ch, 2]) for ch in range(c)]
+        self.summed, self.bias, self.output = (_IndexedGrid(axes[c, 0]),
+                                               _IndexedGrid(axes[c, 1], xlabel="", ylabel=""),
+                                               _IndexedGrid(axes[c, 2]))
         super().__init__(fig, self.inputs + self.kernels + self.maps + [self.summed, self.bias, self.output])
 
     def update(self, x, filter, bias=0, stride=1, padding=0, position=None, channel_names=None) -> bool:
@@ -335,7 +332,7 @@ class PoolingView(GridFigure):
         fig, axes = new_figure(2, 3, size=(11, 7.2), squeeze=False)
         self.axes = axes
         self._spec = [[ax.get_subplotspec() for ax in row] for row in axes]
-        self.rows = [[_live_grid(ax) for ax in row] for row in axes]
+        self.rows = [[_IndexedGrid(ax) for ax in row] for row in axes]
         super().__init__(fig, [g for row in self.rows for g in row])
 
     def update(self, x, kernel_size=2, stride=None, shift=0) -> bool:
